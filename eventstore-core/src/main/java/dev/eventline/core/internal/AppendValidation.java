@@ -1,0 +1,85 @@
+package dev.eventline.core.internal;
+
+import dev.eventline.core.AppendLimits;
+import dev.eventline.core.EventData;
+import dev.eventline.core.ExpectedVersion;
+import dev.eventline.core.InvalidEventException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/** The input checks every store runs before an append touches storage, so all stores refuse the same input. */
+public final class AppendValidation {
+
+    private AppendValidation() {
+    }
+
+    /**
+     * @param streamId the stream id
+     * @param expected the expected version
+     * @param events the events
+     * @param limits the limits to apply
+     * @throws InvalidEventException when the input breaks a rule
+     */
+    public static void check(String streamId, ExpectedVersion expected, List<EventData> events, AppendLimits limits) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(events, "events");
+        checkName("stream id", streamId, limits.maxStreamIdLength());
+        if (events.size() > limits.maxEventsPerAppend()) {
+            throw new InvalidEventException("Append to stream '" + streamId + "' refused: too many events (events: "
+                + events.size() + ", limit: " + limits.maxEventsPerAppend() + "). Split the append.");
+        }
+        Set<UUID> ids = events.size() > 1 ? new HashSet<>(events.size() * 2) : null;
+        for (EventData event : events) {
+            Objects.requireNonNull(event, "events must not contain null");
+            checkName("event type", event.type(), limits.maxTypeLength());
+            if (event.payload().length > limits.maxPayloadBytes()) {
+                throw new InvalidEventException("Append to stream '" + streamId + "' refused: payload of event "
+                    + event.eventId() + " is too large (bytes: " + event.payload().length + ", limit: "
+                    + limits.maxPayloadBytes() + "). Store large content elsewhere and reference it.");
+            }
+            if (ids != null && !ids.add(event.eventId())) {
+                throw new InvalidEventException("Append to stream '" + streamId + "' refused: event id "
+                    + event.eventId() + " appears twice in one batch. Give every event its own id.");
+            }
+        }
+    }
+
+    /**
+     * @param what what the name names, for the message
+     * @param name the name: non-blank, no NUL or other control characters, well-formed UTF-16, within the limit
+     * @param maxLength the longest allowed length
+     * @throws InvalidEventException when the name breaks a rule
+     */
+    public static void checkName(String what, String name, int maxLength) {
+        Objects.requireNonNull(name, what);
+        if (name.isBlank()) {
+            throw new InvalidEventException("Invalid " + what + " '" + name + "': it must not be blank.");
+        }
+        if (name.length() > maxLength) {
+            throw new InvalidEventException("Invalid " + what + ": too long (length: " + name.length() + ", limit: "
+                + maxLength + "). Use a shorter id.");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == 0) {
+                throw new InvalidEventException("Invalid " + what + " '" + name.replace("\0", "\\u0000")
+                    + "': it contains NUL (index: " + i + "), which databases cannot store. Remove it.");
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                throw new InvalidEventException("Invalid " + what + ": it contains a lone surrogate (index: " + i
+                    + "), which is not valid Unicode text. Fix the text's encoding.");
+            }
+            if (Character.isLowSurrogate(c)) {
+                throw new InvalidEventException("Invalid " + what + ": it contains a lone surrogate (index: " + i
+                    + "), which is not valid Unicode text. Fix the text's encoding.");
+            }
+        }
+    }
+}
