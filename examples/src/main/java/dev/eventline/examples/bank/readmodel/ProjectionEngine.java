@@ -190,8 +190,13 @@ public final class ProjectionEngine implements AutoCloseable {
     public ProjectionStatus status(String name) {
         Model model = model(name);
         Track active = model.active;
-        long head = store.headPosition().position();
         long position = active.checkpoint.position();
+        long head;
+        try {
+            head = store.headPosition().position();
+        } catch (RuntimeException e) {
+            head = position; // the store is unreachable: report no lag rather than fail the status call
+        }
         String status;
         if (closed) {
             status = "stopped";
