@@ -3,6 +3,7 @@ package dev.eventline.examples.bank;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.core.EventStore;
+import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.examples.bank.app.AggregateHandler;
 import dev.eventline.examples.bank.app.AggregateHandlers;
 import dev.eventline.examples.bank.app.BankMetrics;
@@ -125,7 +126,9 @@ public final class BankApp implements AutoCloseable {
             EventCodec codec = new EventCodec(BankDomain.kinds());
 
             // 3. One repository (load, decide, append, snapshots) per aggregate kind.
-            List<AggregateHandler> handlers = AggregateHandlers.create(config, store, codec, dataSource, resources);
+            SnapshotStore snapshots = Storage.openSnapshotStore(config, dataSource);
+            List<AggregateHandler> handlers = AggregateHandlers.create(BankDomain.kinds(), store, codec, snapshots,
+                config.snapshotFrequency());
 
             // 4. The four read models, kept up to date from the global log.
             List<ReadModel> readModels = List.of(new AccountBalanceModel(), new OrderSummaryModel(),

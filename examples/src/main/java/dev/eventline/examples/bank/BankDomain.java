@@ -1,5 +1,6 @@
 package dev.eventline.examples.bank;
 
+import dev.eventline.core.aggregate.Aggregate;
 import dev.eventline.examples.bank.account.Account;
 import dev.eventline.examples.bank.account.AccountCommand;
 import dev.eventline.examples.bank.account.AccountEvent;
@@ -15,31 +16,34 @@ import dev.eventline.examples.bank.user.UserCommand;
 import dev.eventline.examples.bank.user.UserEvent;
 import java.util.List;
 
-/** The bank's four aggregate kinds, as the application wires them. */
+/**
+ * The bank's four aggregates as Eventline {@link Aggregate}s: the pure deciders of the domain packages, plus the
+ * type name that prefixes their streams ({@code account-acc-123}).
+ */
 public final class BankDomain {
 
     /** Accounts. */
-    public static final AggregateKind<AccountCommand, AccountEvent, Account> ACCOUNTS = new AggregateKind<>(
-        Account.TYPE, AccountCommand.class, AccountEvent.class, Account.class, Account.INITIAL, Account::decide,
-        Account::evolve, Account.EVENT_TYPES, "AccountCreated");
+    public static final Aggregate<AccountCommand, AccountEvent, Account> ACCOUNT = Aggregate.of(Account.TYPE,
+        Account.class, Account.INITIAL, Account::decide, Account::evolve);
     /** Orders. */
-    public static final AggregateKind<OrderCommand, OrderEvent, Order> ORDERS = new AggregateKind<>(
-        Order.TYPE, OrderCommand.class, OrderEvent.class, Order.class, Order.INITIAL, Order::decide, Order::evolve,
-        Order.EVENT_TYPES, "OrderPlaced");
+    public static final Aggregate<OrderCommand, OrderEvent, Order> ORDER = Aggregate.of(Order.TYPE, Order.class,
+        Order.INITIAL, Order::decide, Order::evolve);
     /** Products' stock. */
-    public static final AggregateKind<InventoryCommand, InventoryEvent, Stock> INVENTORY = new AggregateKind<>(
-        Stock.TYPE, InventoryCommand.class, InventoryEvent.class, Stock.class, Stock.INITIAL, Stock::decide,
-        Stock::evolve, Stock.EVENT_TYPES, "StockAdded");
+    public static final Aggregate<InventoryCommand, InventoryEvent, Stock> PRODUCT = Aggregate.of(Stock.TYPE,
+        Stock.class, Stock.INITIAL, Stock::decide, Stock::evolve);
     /** Users. */
-    public static final AggregateKind<UserCommand, UserEvent, User> USERS = new AggregateKind<>(
-        User.TYPE, UserCommand.class, UserEvent.class, User.class, User.INITIAL, User::decide, User::evolve,
-        User.EVENT_TYPES, "UserRegistered");
+    public static final Aggregate<UserCommand, UserEvent, User> USER = Aggregate.of(User.TYPE, User.class,
+        User.INITIAL, User::decide, User::evolve);
 
     private BankDomain() {
     }
 
-    /** @return every kind */
+    /** @return every aggregate kind, with its event type names */
     public static List<AggregateKind<?, ?, ?>> kinds() {
-        return List.of(ACCOUNTS, ORDERS, INVENTORY, USERS);
+        return List.of(
+            new AggregateKind<>(ACCOUNT, AccountCommand.class, Account.EVENT_TYPES, "AccountCreated"),
+            new AggregateKind<>(ORDER, OrderCommand.class, Order.EVENT_TYPES, "OrderPlaced"),
+            new AggregateKind<>(PRODUCT, InventoryCommand.class, Stock.EVENT_TYPES, "StockAdded"),
+            new AggregateKind<>(USER, UserCommand.class, User.EVENT_TYPES, "UserRegistered"));
     }
 }

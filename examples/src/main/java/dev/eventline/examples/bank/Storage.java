@@ -1,6 +1,8 @@
 package dev.eventline.examples.bank;
 
 import dev.eventline.core.EventStore;
+import dev.eventline.core.snapshot.InMemorySnapshotStore;
+import dev.eventline.core.snapshot.SnapshotStore;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -19,5 +21,14 @@ final class Storage {
     static EventStore openEventStore(BankConfig config, DataSource dataSource, List<AutoCloseable> resources) {
         // Until the JDBC store is wired, events live in memory.
         return EventStore.inMemory();
+    }
+
+    /**
+     * @param config the settings
+     * @param dataSource the database
+     * @return where aggregate snapshots are kept
+     */
+    static SnapshotStore openSnapshotStore(BankConfig config, DataSource dataSource) {
+        return new InMemorySnapshotStore();
     }
 }

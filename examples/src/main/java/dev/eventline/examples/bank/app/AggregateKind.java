@@ -1,44 +1,46 @@
 package dev.eventline.examples.bank.app;
 
-import java.util.List;
+import dev.eventline.core.aggregate.Aggregate;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiFunction;
 
 /**
- * One kind of aggregate of the bank: its decider and the event type names it owns.
+ * One kind of aggregate of the bank: the library's {@link Aggregate} (decider and stream naming), its command
+ * type, and the event type names it owns.
  *
- * @param name the aggregate type name ({@code account}…)
+ * @param aggregate the decider, as Eventline's aggregate
  * @param commandType the sealed command interface
- * @param eventType the sealed event interface
- * @param stateType the state record
- * @param initial the state before the first event
- * @param decide the decider's decide function
- * @param evolve the decider's evolve function
  * @param eventTypes the stored type names of its events
- * @param creationEvent the type name of the event that creates it (must be first in its stream)
+ * @param creationEvent the type name of the event that starts its stream
  * @param <C> the command type
  * @param <E> the event type
  * @param <S> the state type
  */
-public record AggregateKind<C, E, S>(String name, Class<C> commandType, Class<E> eventType, Class<S> stateType,
-                                     S initial, BiFunction<C, S, List<E>> decide, BiFunction<S, E, S> evolve,
+public record AggregateKind<C, E, S>(Aggregate<C, E, S> aggregate, Class<C> commandType,
                                      Map<String, Class<? extends E>> eventTypes, String creationEvent) {
 
     /** Validates the fields. */
     public AggregateKind {
-        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(aggregate, "aggregate");
         Objects.requireNonNull(commandType, "commandType");
-        Objects.requireNonNull(eventType, "eventType");
-        Objects.requireNonNull(stateType, "stateType");
-        Objects.requireNonNull(initial, "initial");
-        Objects.requireNonNull(decide, "decide");
-        Objects.requireNonNull(evolve, "evolve");
         eventTypes = Map.copyOf(eventTypes);
         if (!eventTypes.containsKey(creationEvent)) {
             throw new IllegalArgumentException("creationEvent must be one of eventTypes (creationEvent: "
                 + creationEvent + ")");
         }
+    }
+
+    /** @return the aggregate type name ({@code account}…) */
+    public String name() {
+        return aggregate.type();
+    }
+
+    /**
+     * @param aggregateId the id the API uses
+     * @return the stream holding its events ({@code account-acc-123})
+     */
+    public String streamId(String aggregateId) {
+        return aggregate.streamId(aggregateId);
     }
 
     /**

@@ -56,7 +56,7 @@ public final class BankService {
 
     private final EventStore store;
     private final EventCodec codec;
-    private final Map<String, AggregateHandler> handlers;
+    private final List<AggregateHandler> handlers;
     private final CommandDeduplicator deduplicator;
     private final ProjectionEngine projections;
     private final RecentPositions positions;
@@ -187,7 +187,7 @@ public final class BankService {
                        BankMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.codec = Objects.requireNonNull(codec, "codec");
-        this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(h -> h.kind().name(), h -> h));
+        this.handlers = List.copyOf(handlers);
         this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
         this.projections = Objects.requireNonNull(projections, "projections");
         this.positions = Objects.requireNonNull(positions, "positions");
@@ -218,7 +218,8 @@ public final class BankService {
                     return replay.response();
                 }
                 if (((CommandDeduplicator.Claim.Run) claim).recovered()) {
-                    String earlier = findEarlierAnswer(request.aggregateId(), commandId);
+                    String earlier = findEarlierAnswer(handler(request.parsed().aggregateType()).kind(),
+                        request.aggregateId(), commandId);
                     if (earlier != null) {
                         deduplicator.complete(commandId, earlier);
                         outcome = "replayed";
@@ -230,7 +231,7 @@ public final class BankService {
             String answer;
             try {
                 AppendResult result = run(request, metadata);
-                answer = toJson(response(result));
+                answer = toJson(response(request.aggregateId(), result));
                 if (commandId != null) {
                     deduplicator.complete(commandId, answer);
                 }
@@ -258,7 +259,7 @@ public final class BankService {
 
     private AppendResult run(CommandRequest request, EventMetadata metadata) {
         AggregateHandler handler = handler(request.parsed().aggregateType());
-        ReentrantLock stripe = stripes[Math.floorMod(request.aggregateId().hashCode(), LOCK_STRIPES)];
+        ReentrantLock stripe = stripe(handler.kind().streamId(request.aggregateId()));
         AppendResult result;
         stripe.lock();
         try {
@@ -287,16 +288,20 @@ public final class BankService {
         projections.wake();
     }
 
-    private static CommandResponse response(AppendResult result) {
+    private ReentrantLock stripe(String streamId) {
+        return stripes[Math.floorMod(streamId.hashCode(), LOCK_STRIPES)];
+    }
+
+    private static CommandResponse response(String aggregateId, AppendResult result) {
         var refs = new ArrayList<EventRef>(result.events().size());
         for (RecordedEvent event : result.events()) {
             refs.add(new EventRef(event.type(), event.version(), event.globalPosition()));
         }
-        return new CommandResponse("accepted", result.streamId(), result.currentVersion(), refs);
+        return new CommandResponse("accepted", aggregateId, result.currentVersion(), refs);
     }
 
-    private String findEarlierAnswer(String aggregateId, String commandId) {
-        try (Stream<RecordedEvent> events = store.readStream(aggregateId)) {
+    private String findEarlierAnswer(AggregateKind<?, ?, ?> kind, String aggregateId, String commandId) {
+        try (Stream<RecordedEvent> events = store.readStream(kind.streamId(aggregateId))) {
             List<RecordedEvent> matching = events
                 .filter(e -> commandId.equals(e.metadata().extra().get(COMMAND_ID_KEY))).toList();
             if (matching.isEmpty()) {
@@ -327,30 +332,27 @@ public final class BankService {
                 + "'. Known types: " + String.join(", ", codec.typeNames()) + ".");
         }
         AggregateKind<?, ?, ?> kind = kindOwning(eventType);
+        if (schemaVersion != codec.currentVersion(eventType)) {
+            throw ApiException.badRequest("schema_version " + schemaVersion + " of " + eventType + " cannot be read "
+                + "back (current schema version: " + codec.currentVersion(eventType) + "); send the current one");
+        }
         Object event = readEventData(type, data);
-        ReentrantLock stripe = stripes[Math.floorMod(aggregateId.hashCode(), LOCK_STRIPES)];
+        String streamId = kind.streamId(aggregateId);
+        ReentrantLock stripe = stripe(streamId);
         AppendResult result;
         stripe.lock();
         try {
-            AggregateKind<?, ?, ?> existing = kindOf(aggregateId);
-            long version = store.streamVersion(aggregateId);
-            if (existing != null && existing != kind) {
-                throw new BusinessRuleException("aggregate_type_mismatch", "Aggregate '" + aggregateId + "' is a "
-                    + existing.name() + "; " + eventType + " belongs to a " + kind.name() + ".");
-            }
+            long version = store.streamVersion(streamId);
             boolean creation = eventType.equals(kind.creationEvent());
             if (creation != (version == 0)) {
                 throw new BusinessRuleException("invalid_event_for_stream", creation
-                    ? "Aggregate '" + aggregateId + "' already exists (version: " + version + "); " + eventType
-                        + " can only start a stream."
-                    : "Aggregate '" + aggregateId + "' does not exist; its first event must be "
+                    ? "The " + kind.name() + " '" + aggregateId + "' already exists (version: " + version + "); "
+                        + eventType + " can only start a stream."
+                    : "The " + kind.name() + " '" + aggregateId + "' does not exist; its first event must be "
                         + kind.creationEvent() + ".");
             }
-            EventData eventData = codec.encode(event, metadata, UUID.randomUUID());
-            eventData = new EventData(eventData.eventId(), eventData.type(), schemaVersion, eventData.payload(),
-                eventData.metadata());
-            result = store.append(aggregateId, expected == null ? ExpectedVersion.exactly(version) : expected,
-                List.of(eventData));
+            result = store.append(streamId, expected == null ? ExpectedVersion.exactly(version) : expected,
+                List.of(codec.encode(event, metadata)));
         } finally {
             stripe.unlock();
         }
@@ -362,7 +364,7 @@ public final class BankService {
     private Object readEventData(Class<?> type, JsonNode data) {
         Object event;
         try {
-            event = Json.mapper().treeToValue(data, type);
+            event = codec.serializer().objectMapper().treeToValue(data, type);
         } catch (IllegalArgumentException | JsonProcessingException e) {
             Throwable root = e;
             while (root.getCause() != null) {
@@ -408,11 +410,9 @@ public final class BankService {
      * @return the events
      */
     public StreamEvents readEvents(String aggregateId, long fromVersion, int limit) {
-        if (store.streamVersion(aggregateId) == 0) {
-            throw streamNotFound(aggregateId);
-        }
+        String streamId = requireKind(aggregateId).streamId(aggregateId);
         List<EventView> events;
-        try (Stream<RecordedEvent> stream = store.readStream(aggregateId, ReadDirection.FORWARDS, fromVersion,
+        try (Stream<RecordedEvent> stream = store.readStream(streamId, ReadDirection.FORWARDS, fromVersion,
             limit + 1L)) {
             events = stream.map(BankService::view).collect(Collectors.toCollection(ArrayList::new));
         }
@@ -455,11 +455,9 @@ public final class BankService {
      * @return the events recorded in the range
      */
     public EventsBetween eventsBetween(String aggregateId, Instant from, Instant to) {
-        if (store.streamVersion(aggregateId) == 0) {
-            throw streamNotFound(aggregateId);
-        }
+        String streamId = requireKind(aggregateId).streamId(aggregateId);
         List<EventView> events;
-        try (Stream<RecordedEvent> stream = store.readStreamBetween(aggregateId, from, to.plusNanos(1_000))) {
+        try (Stream<RecordedEvent> stream = store.readStreamBetween(streamId, from, to.plusNanos(1_000))) {
             events = stream.limit(MAX_EVENTS_PER_READ).map(BankService::view).toList();
         }
         return new EventsBetween(aggregateId, from, to, events);
@@ -470,26 +468,15 @@ public final class BankService {
      * @return the outcome of checking its hash chain
      */
     public Integrity integrity(String aggregateId) {
-        if (store.streamVersion(aggregateId) == 0) {
-            throw streamNotFound(aggregateId);
-        }
-        IntegrityReport report = store.verify(aggregateId);
+        IntegrityReport report = store.verify(requireKind(aggregateId).streamId(aggregateId));
         return report.firstViolation()
             .map(v -> new Integrity(aggregateId, false, report.eventsChecked(), v.version(),
                 v.reason().name().toLowerCase(Locale.ROOT), v.message()))
             .orElseGet(() -> new Integrity(aggregateId, true, report.eventsChecked(), null, null, null));
     }
 
-    private AggregateHandler handler(String kindName) {
-        AggregateHandler handler = handlers.get(kindName);
-        if (handler == null) {
-            throw new IllegalStateException("no handler for aggregate kind " + kindName);
-        }
-        return handler;
-    }
-
     private AggregateKind<?, ?, ?> kindOwning(String eventType) {
-        for (AggregateHandler handler : handlers.values()) {
+        for (AggregateHandler handler : handlers) {
             if (handler.kind().owns(eventType)) {
                 return handler.kind();
             }
@@ -498,20 +485,30 @@ public final class BankService {
     }
 
     /**
-     * @param aggregateId an aggregate
-     * @return its kind, from its first event; null when the stream does not exist or its type is unknown
+     * @param aggregateId an aggregate id as the API uses it
+     * @return the kind of the first aggregate with that id that has events (accounts, orders, products, users in
+     *     that order), or null when none has
      */
     public AggregateKind<?, ?, ?> kindOf(String aggregateId) {
-        try (Stream<RecordedEvent> first = store.readStream(aggregateId, ReadDirection.FORWARDS, 1, 1)) {
-            return first.findFirst().map(e -> {
-                for (AggregateHandler handler : handlers.values()) {
-                    if (handler.kind().owns(e.type())) {
-                        return handler.kind();
-                    }
-                }
-                return null;
-            }).orElse(null);
+        for (AggregateHandler handler : handlers) {
+            if (store.streamVersion(handler.kind().streamId(aggregateId)) > 0) {
+                return handler.kind();
+            }
         }
+        return null;
+    }
+
+    /**
+     * @param aggregateType an aggregate type name
+     * @return its handler (repository), for modules that run commands themselves
+     */
+    public AggregateHandler handler(String aggregateType) {
+        for (AggregateHandler handler : handlers) {
+            if (handler.kind().name().equals(aggregateType)) {
+                return handler;
+            }
+        }
+        throw new IllegalArgumentException("unknown aggregate type (aggregateType: " + aggregateType + ")");
     }
 
     private AggregateKind<?, ?, ?> requireKind(String aggregateId) {

@@ -1,62 +1,52 @@
 package dev.eventline.examples.bank.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.eventline.core.EventData;
 import dev.eventline.core.EventMetadata;
 import dev.eventline.core.RecordedEvent;
-import dev.eventline.core.SerializationException;
-import dev.eventline.examples.bank.http.Json;
-import java.io.IOException;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import dev.eventline.core.serialization.EventSerializer;
+import dev.eventline.core.serialization.EventTypes;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Objects;
 
 /**
- * Turns the bank's event records into stored events and back, by explicit type names.
+ * The bank's event type registry and serializer: Eventline's {@link EventTypes} and {@link EventSerializer},
+ * with snake_case payloads (the same shape the API shows).
  * <p>
- * Payloads are snake_case JSON (the same shape the API shows); a stored type name maps to exactly one record
- * class through the registry, and nothing read from storage picks a class by itself.
- * <p>
- * Thread-safety: immutable after construction.
+ * Thread-safety: immutable.
  */
 public final class EventCodec {
 
-    private final ObjectMapper mapper = Json.mapper();
-    private final Map<String, Class<?>> classes = new LinkedHashMap<>();
-    private final Map<Class<?>, String> names = new HashMap<>();
+    private final EventTypes types;
+    private final EventSerializer serializer;
 
     /** @param kinds the aggregate kinds whose events are registered */
     public EventCodec(List<AggregateKind<?, ?, ?>> kinds) {
+        EventTypes.Builder builder = EventTypes.builder();
         for (AggregateKind<?, ?, ?> kind : kinds) {
-            kind.eventTypes().forEach((name, type) -> {
-                if (classes.put(name, type) != null) {
-                    throw new IllegalArgumentException("event type name registered twice (name: " + name + ")");
-                }
-                names.put(type, name);
-            });
+            kind.eventTypes().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> builder.register(entry.getKey(), entry.getValue()));
         }
+        this.types = builder.build();
+        ObjectMapper mapper = EventSerializer.defaultObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        this.serializer = EventSerializer.builder(types).objectMapper(mapper).build();
+    }
+
+    /** @return the serializer (also used by the repositories, for events and snapshots) */
+    public EventSerializer serializer() {
+        return serializer;
     }
 
     /**
      * @param event an event record
      * @param metadata the metadata to store with it
-     * @param eventId the event's id
-     * @return the appendable event
+     * @return the appendable event (random id, current schema version)
      */
-    public EventData encode(Object event, EventMetadata metadata, UUID eventId) {
-        String type = names.get(event.getClass());
-        if (type == null) {
-            throw new IllegalArgumentException("event class is not registered (class: "
-                + event.getClass().getName() + ")");
-        }
-        try {
-            return new EventData(eventId, type, 1, mapper.writeValueAsBytes(event), metadata);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event could not be serialized (type: " + type + ")", e);
-        }
+    public EventData encode(Object event, EventMetadata metadata) {
+        return serializer.serialize(Objects.requireNonNull(event, "event"), metadata);
     }
 
     /**
@@ -64,17 +54,8 @@ public final class EventCodec {
      * @return the event record, or null when its type name is not registered
      */
     public Object decode(RecordedEvent recorded) {
-        Class<?> type = classes.get(recorded.type());
-        if (type == null) {
-            return null;
-        }
-        try {
-            return mapper.readValue(recorded.payload(), type);
-        } catch (IOException e) {
-            throw new SerializationException("Stored event " + recorded.streamId() + "@" + recorded.version()
-                + " of type " + recorded.type() + " cannot be read as " + type.getSimpleName()
-                + ". Register an upcaster for its schema version (" + recorded.schemaVersion() + ").", e);
-        }
+        Object event = serializer.deserializeOrRaw(recorded);
+        return event instanceof RecordedEvent ? null : event;
     }
 
     /**
@@ -82,11 +63,19 @@ public final class EventCodec {
      * @return the record class, or null when unknown
      */
     public Class<?> classOf(String typeName) {
-        return classes.get(typeName);
+        return types.findJavaType(typeName).orElse(null);
     }
 
-    /** @return every registered type name */
+    /**
+     * @param typeName a registered type name
+     * @return its current schema version
+     */
+    public int currentVersion(String typeName) {
+        return types.currentVersion(typeName);
+    }
+
+    /** @return every registered type name, sorted */
     public List<String> typeNames() {
-        return List.copyOf(classes.keySet());
+        return types.names().stream().sorted().toList();
     }
 }

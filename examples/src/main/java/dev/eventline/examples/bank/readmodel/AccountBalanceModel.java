@@ -81,7 +81,8 @@ public final class AccountBalanceModel implements ReadModel {
             Sql.update(c, "INSERT INTO " + t.name("accounts") + " (account_id, owner, balance, status, "
                 + "transaction_count, updated_at) VALUES (?, ?, ?, 'OPEN', 1, ?)", created.accountId(),
                 created.owner(), created.openingBalance(), at);
-            insertTransaction(c, t, recorded, "opening", created.openingBalance(), created.openingBalance(), null);
+            insertTransaction(c, t, recorded, created.accountId(), "opening", created.openingBalance(),
+                created.openingBalance(), null);
         } else if (event instanceof MoneyDeposited deposited) {
             moveMoney(c, t, recorded, "deposit", deposited.accountId(), deposited.amount(),
                 deposited.balanceAfter(), deposited.relatedAccount());
@@ -98,14 +99,15 @@ public final class AccountBalanceModel implements ReadModel {
                                   BigDecimal amount, BigDecimal balanceAfter, String related) throws SQLException {
         Sql.update(c, "UPDATE " + t.name("accounts") + " SET balance = ?, transaction_count = transaction_count + 1,"
             + " updated_at = ? WHERE account_id = ?", balanceAfter, recorded.recordedAt(), accountId);
-        insertTransaction(c, t, recorded, type, amount, balanceAfter, related);
+        insertTransaction(c, t, recorded, accountId, type, amount, balanceAfter, related);
     }
 
-    private static void insertTransaction(Connection c, Tables t, RecordedEvent recorded, String type,
+    private static void insertTransaction(Connection c, Tables t, RecordedEvent recorded, String accountId,
+                                          String type,
                                           BigDecimal amount, BigDecimal balanceAfter, String related)
         throws SQLException {
         Sql.update(c, "INSERT INTO " + t.name("transactions") + " (account_id, version, type, amount, balance_after,"
-            + " related_account, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", recorded.streamId(),
+            + " related_account, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", accountId,
             recorded.version(), type, amount, balanceAfter, related, recorded.recordedAt());
     }
 

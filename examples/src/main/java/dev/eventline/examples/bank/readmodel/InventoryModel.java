@@ -89,22 +89,22 @@ public final class InventoryModel implements ReadModel {
                     + "low_stock_threshold) VALUES (?, ?, 0, ?)", added.productId(), added.quantity(),
                     added.lowStockThreshold());
             }
-            movement(c, t, recorded, "added", added.quantity(), null);
+            movement(c, t, recorded, added.productId(), "added", added.quantity(), null);
         } else if (event instanceof StockReserved reserved) {
             Sql.update(c, "UPDATE " + t.name("stock") + " SET reserved = reserved + ? WHERE product_id = ?",
                 reserved.quantity(), reserved.productId());
-            movement(c, t, recorded, "reserved", reserved.quantity(), reserved.orderId());
+            movement(c, t, recorded, reserved.productId(), "reserved", reserved.quantity(), reserved.orderId());
         } else if (event instanceof StockReleased released) {
             Sql.update(c, "UPDATE " + t.name("stock") + " SET reserved = reserved - ? WHERE product_id = ?",
                 released.quantity(), released.productId());
-            movement(c, t, recorded, "released", released.quantity(), released.orderId());
+            movement(c, t, recorded, released.productId(), "released", released.quantity(), released.orderId());
         }
     }
 
-    private static void movement(Connection c, Tables t, RecordedEvent recorded, String type, long quantity,
-                                 String orderId) throws SQLException {
+    private static void movement(Connection c, Tables t, RecordedEvent recorded, String productId, String type,
+                                 long quantity, String orderId) throws SQLException {
         Sql.update(c, "INSERT INTO " + t.name("movements") + " (product_id, version, type, quantity, order_id, "
-            + "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", recorded.streamId(), recorded.version(), type, quantity,
+            + "recorded_at) VALUES (?, ?, ?, ?, ?, ?)", productId, recorded.version(), type, quantity,
             orderId, recorded.recordedAt());
     }
 

@@ -100,24 +100,24 @@ public final class UserActivityModel implements ReadModel {
         if (event instanceof UserRegistered registered) {
             Sql.update(c, "INSERT INTO " + t.name("users") + " (user_id, name, email, registered_at) "
                 + "VALUES (?, ?, ?, ?)", registered.userId(), registered.name(), registered.email(), at);
-            timeline(c, t, recorded, "registered", null);
+            timeline(c, t, recorded, registered.userId(), "registered", null);
         } else if (event instanceof UserLoggedIn loggedIn) {
             Sql.update(c, "INSERT INTO " + t.name("sessions") + " (user_id, session, started_at) VALUES (?, ?, ?)",
                 loggedIn.userId(), loggedIn.session(), at);
-            timeline(c, t, recorded, "logged_in", Long.toString(loggedIn.session()));
+            timeline(c, t, recorded, loggedIn.userId(), "logged_in", Long.toString(loggedIn.session()));
         } else if (event instanceof UserLoggedOut loggedOut) {
             Sql.update(c, "UPDATE " + t.name("sessions") + " SET ended_at = ? WHERE user_id = ? AND session = ?",
                 at, loggedOut.userId(), loggedOut.session());
-            timeline(c, t, recorded, "logged_out", Long.toString(loggedOut.session()));
+            timeline(c, t, recorded, loggedOut.userId(), "logged_out", Long.toString(loggedOut.session()));
         } else if (event instanceof UserActionRecorded action) {
-            timeline(c, t, recorded, "action", action.action());
+            timeline(c, t, recorded, action.userId(), "action", action.action());
         }
     }
 
-    private static void timeline(Connection c, Tables t, RecordedEvent recorded, String type, String detail)
-        throws SQLException {
+    private static void timeline(Connection c, Tables t, RecordedEvent recorded, String userId, String type,
+                                 String detail) throws SQLException {
         Sql.update(c, "INSERT INTO " + t.name("timeline") + " (user_id, version, type, detail, recorded_at) "
-            + "VALUES (?, ?, ?, ?, ?)", recorded.streamId(), recorded.version(), type, detail, recorded.recordedAt());
+            + "VALUES (?, ?, ?, ?, ?)", userId, recorded.version(), type, detail, recorded.recordedAt());
     }
 
     /**
