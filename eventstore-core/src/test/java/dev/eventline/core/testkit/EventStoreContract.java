@@ -1224,6 +1224,34 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        void metadata_counts_towards_the_size_limit() {
+            // given: a payload that fits alone, plus metadata that takes the event over the limit
+            String json = "\"" + "a".repeat(AppendLimits.DEFAULT_MAX_PAYLOAD_BYTES - 2) + "\"";
+            EventData event = event("Big", json).withMetadata(EventMetadata.empty().withPrincipal("ada"));
+            // when, then
+            assertRefused("big-meta", List.of(event), "payload plus metadata over the limit");
+        }
+
+        @Test
+        void metadata_with_nul_or_a_lone_surrogate_is_refused() {
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().withPrincipal("a\u0000b"))),
+                "NUL in the principal");
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().with("k", "\uD800"))),
+                "lone surrogate in an extra value");
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().with("\uDC00", "v"))),
+                "lone surrogate in an extra key");
+        }
+
+        @Test
+        void metadata_with_line_breaks_and_emoji_is_accepted() {
+            // when
+            EventMetadata metadata = EventMetadata.empty().with("note", "line 1\nline 2\t😀");
+            store.append("meta", ExpectedVersion.any(), List.of(event("T", "{}").withMetadata(metadata)));
+            // then
+            assertThat(streamOf(store, "meta").get(0).metadata()).isEqualTo(metadata);
+        }
+
+        @Test
         void more_events_than_the_batch_limit_are_refused() {
             assertRefused("many", events(AppendLimits.DEFAULT_MAX_EVENTS_PER_APPEND + 1), "too many events");
         }
