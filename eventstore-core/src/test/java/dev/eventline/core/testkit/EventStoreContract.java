@@ -945,6 +945,44 @@ public abstract class EventStoreContract {
             assertThat(store.headPosition()).isEqualTo(seen.get(seen.size() - 1).position());
         }
 
+        @Test
+        void readers_never_see_part_of_a_batch() throws Exception {
+            // given
+            int batchSize = 5;
+            int batches = 40;
+            AtomicBoolean done = new AtomicBoolean();
+            ConcurrentLinkedQueue<String> torn = new ConcurrentLinkedQueue<>();
+            AtomicInteger observations = new AtomicInteger();
+            // when: one thread appends batches while three others keep reading
+            runConcurrently(4, thread -> {
+                if (thread == 0) {
+                    try {
+                        for (int b = 0; b < batches; b++) {
+                            store.append("atomic", ExpectedVersion.exactly((long) b * batchSize), events(batchSize));
+                        }
+                    } finally {
+                        done.set(true);
+                    }
+                    return;
+                }
+                while (!done.get()) {
+                    int streamSize = streamOf(store, "atomic").size();
+                    long version = store.streamVersion("atomic");
+                    int logSize = logOf(store).size();
+                    for (long seen : new long[] {streamSize, version, logSize}) {
+                        if (seen % batchSize != 0) {
+                            torn.add("saw " + seen + " events");
+                        }
+                    }
+                    observations.incrementAndGet();
+                }
+            });
+            // then
+            assertThat(torn).isEmpty();
+            assertThat(observations.get()).isPositive();
+            assertThat(store.streamVersion("atomic")).isEqualTo((long) batches * batchSize);
+        }
+
         /** Runs {@code body} on {@code threads} threads that start together; rethrows the first failure. */
         private void runConcurrently(int threads, ThreadBody body) throws Exception {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
