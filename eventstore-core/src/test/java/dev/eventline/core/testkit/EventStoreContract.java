@@ -64,9 +64,11 @@ import org.junit.jupiter.api.TestFactory;
  *     }
  * }
  * }</pre>
- * Each test calls {@code newStore} once (before the test), with a {@link MutableClock} that starts at
- * {@link #T0} and only moves when the test moves it. A store that implements {@link AutoCloseable} is closed after
- * the test. The suite assumes the store's default {@link AppendLimits} and the unkeyed SHA-256 chain (override
+ * Each test calls {@code newStore} before it runs, with a {@link MutableClock} that starts at {@link #T0} and only
+ * moves when the test moves it; one test (tail truncation) calls it a second time for a second, independent store.
+ * A store that implements {@link AutoCloseable} is closed after the test. The concurrency tests use up to eight
+ * threads at once, so a pooled store needs at least nine connections. The module needs the core test-jar
+ * ({@code <type>test-jar</type>}), JUnit Jupiter and AssertJ on its test classpath. The suite assumes the store's default {@link AppendLimits} and the unkeyed SHA-256 chain (override
  * {@link #hashChain()} when the store under test uses a key). It never skips a test.
  * <p>
  * What it does not assume: that global positions start at 1 or have no gaps, or that
@@ -89,7 +91,7 @@ public abstract class EventStoreContract {
     protected EventStore store;
 
     /**
-     * Creates the store under test.
+     * Creates the store under test. Called before every test, and once more by the tail-truncation test.
      *
      * @param clock the source of recording times the store must use
      * @return a new, empty store (on a database: a fresh schema) that takes recording times from {@code clock}
