@@ -322,6 +322,13 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        void a_negative_start_reads_forwards_from_the_start_and_backwards_nothing() {
+            assertThat(versions(read("ten", ReadDirection.FORWARDS, -5, 2))).containsExactly(1L, 2L);
+            assertThat(read("ten", ReadDirection.BACKWARDS, -5, 2)).isEmpty();
+            assertThat(read("ten", ReadDirection.BACKWARDS, 0, 2)).isEmpty();
+        }
+
+        @Test
         void reading_backwards_stops_at_version_one() {
             assertThat(versions(read("ten", ReadDirection.BACKWARDS, 3, 100))).containsExactly(3L, 2L, 1L);
         }
@@ -583,6 +590,31 @@ public abstract class EventStoreContract {
                 assertThat(e.actualVersion()).isEqualTo(1);
                 assertThat(e.getMessage()).contains("account-42");
             });
+        }
+
+        @Test
+        void a_huge_exact_version_is_a_conflict_not_an_error() {
+            // when
+            Throwable thrown = catchThrowable(() ->
+                store.append("huge", ExpectedVersion.exactly(Long.MAX_VALUE), events(1)));
+            // then
+            assertThat(thrown).isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                e -> assertThat(e.actualVersion()).isZero());
+        }
+
+        @Test
+        void a_batch_rejected_for_its_expected_version_can_be_appended_with_the_right_one() {
+            // given
+            store.append("second-try", ExpectedVersion.noStream(), events(2));
+            List<EventData> batch = events(2);
+            assertThat(catchThrowable(() -> store.append("second-try", ExpectedVersion.exactly(1), batch)))
+                .isInstanceOf(ConcurrencyConflictException.class);
+            // when
+            AppendResult result = store.append("second-try", ExpectedVersion.exactly(2), batch);
+            // then
+            assertThat(result.previousVersion()).isEqualTo(2);
+            assertThat(versions(result.events())).containsExactly(3L, 4L);
+            assertThat(ids(streamOf(store, "second-try")).subList(2, 4)).isEqualTo(ids(batch));
         }
 
         @Test
@@ -1294,6 +1326,18 @@ public abstract class EventStoreContract {
         @Test
         void more_events_than_the_batch_limit_are_refused() {
             assertRefused("many", events(AppendLimits.DEFAULT_MAX_EVENTS_PER_APPEND + 1), "too many events");
+        }
+
+        @Test
+        void a_refused_batch_leaves_the_store_usable_for_the_fixed_batch() {
+            // given
+            EventData good = event("T", "{}");
+            assertRefused("fixed", List.of(good, event("Bad\u0000", "{}")), "NUL in type");
+            // when
+            AppendResult result = store.append("fixed", ExpectedVersion.noStream(), List.of(good));
+            // then
+            assertThat(result.currentVersion()).isEqualTo(1);
+            assertThat(ids(logOf(store))).containsExactly(good.eventId());
         }
 
         @Test
