@@ -336,6 +336,7 @@ public abstract class EventStoreContract {
         @Test
         void reading_forwards_past_the_end_returns_nothing() {
             assertThat(read("ten", ReadDirection.FORWARDS, 11, 5)).isEmpty();
+            assertThat(read("ten", ReadDirection.FORWARDS, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
         }
 
         @Test
@@ -402,6 +403,7 @@ public abstract class EventStoreContract {
             // then
             assertThat(log).isEqualTo(appended);
             assertStrictlyIncreasing(log, LogPosition.START);
+            assertThat(store.readAll(LogPosition.START, Integer.MAX_VALUE)).isEqualTo(appended);
         }
 
         @Test
