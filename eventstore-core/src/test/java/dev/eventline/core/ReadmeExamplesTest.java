@@ -36,7 +36,9 @@ class ReadmeExamplesTest {
 
         static Account evolve(Account account, AccountEvent event) {
             if (event instanceof AccountOpened opened) return new Account(opened.owner(), BigDecimal.ZERO);
-            if (event instanceof MoneyDeposited deposited) return new Account(account.owner(), account.balance().add(deposited.amount()));
+            if (event instanceof MoneyDeposited deposited) {
+                return new Account(account.owner(), account.balance().add(deposited.amount()));
+            }
             throw new IllegalArgumentException("unknown event: " + event);
         }
     }
