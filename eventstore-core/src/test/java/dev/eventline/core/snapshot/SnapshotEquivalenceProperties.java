@@ -27,7 +27,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-/** S-1: loading from any snapshot plus the tail gives exactly the state of a full replay. */
+/**
+ * S-1: loading from any snapshot (valid, of another revision, corrupt, beyond the stream's end, or none) plus the
+ * tail gives exactly the state of a full replay, now and at any past version.
+ */
 class SnapshotEquivalenceProperties {
 
     enum SnapshotKind { VALID, OTHER_REVISION, CORRUPT, BEYOND_END, NONE }
@@ -35,7 +38,8 @@ class SnapshotEquivalenceProperties {
     @Property(tries = 200)
     void snapshot_plus_tail_equals_full_replay(@ForAll("histories") List<AccountEvent> history,
                                                @ForAll @IntRange(min = 0, max = 200) int snapshotAt,
-                                               @ForAll SnapshotKind kind) {
+                                               @ForAll SnapshotKind kind,
+                                               @ForAll @IntRange(min = 0, max = 210) int travelTo) {
         // given
         EventStore store = EventStore.inMemory();
         List<EventData> data = new ArrayList<>();
@@ -59,6 +63,12 @@ class SnapshotEquivalenceProperties {
         assertThat(fromSnapshot.version()).isEqualTo(full.version()).isEqualTo(history.size());
         long expectedReplayed = kind == SnapshotKind.VALID && at > 0 ? history.size() - at : history.size();
         assertThat(fromSnapshot.eventsReplayed()).isEqualTo(expectedReplayed);
+        // and time travel: the state at any version is the fold of exactly that prefix
+        int target = Math.min(travelTo, history.size());
+        Loaded<Account> past = accounts.loadAtVersion("1", travelTo);
+        assertThat(past.version()).isEqualTo(target);
+        assertThat(past.state()).isEqualTo(ACCOUNT.fold(ACCOUNT.initialState(), history.subList(0, target)));
+        assertThat(past.snapshotVersion()).isLessThanOrEqualTo(target);
     }
 
     private static Snapshot snapshot(SnapshotKind kind, Account state, int at, int streamSize) {
