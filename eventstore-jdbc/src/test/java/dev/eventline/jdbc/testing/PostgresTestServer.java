@@ -26,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code EVENTLINE_TEST_PG_URL} (a {@code jdbc:postgresql:} URL with {@code user} and {@code password} in it).
  * The embedded server runs with {@code fsync=off} and {@code synchronous_commit=off}: fast, and fine for tests
  * that do not pull the plug. Tests about durability use {@link #durable()} or {@link #startDurable(Path)}, which
- * turn both on. Everything is shut down by a JVM shutdown hook (schemas created on an external server are dropped).
+ * turn both on. Embedded servers allow prepared transactions ({@code max_prepared_transactions=10}); an external
+ * server needs that too for the horizon tests. Everything is shut down by a JVM shutdown hook (schemas created on an external server are dropped).
  * <p>
  * Thread-safety: safe for concurrent use.
  * <pre>{@code
@@ -253,6 +254,7 @@ public final class PostgresTestServer implements AutoCloseable {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setRegisterShutdownHook(false)
                 .setServerConfig("max_connections", "300")
+                .setServerConfig("max_prepared_transactions", "10")
                 .setServerConfig("fsync", durableSettings ? "on" : "off")
                 .setServerConfig("synchronous_commit", durableSettings ? "on" : "off")
                 .setServerConfig("full_page_writes", durableSettings ? "on" : "off");
