@@ -1,6 +1,7 @@
 package dev.eventline.jdbc.internal;
 
 import dev.eventline.core.StorageException;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -19,6 +20,8 @@ public final class SqlErrors {
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "57014", "57P01", "57P02", "57P03",
         "55P03", "53300", "53400", "HYT00", "25P03");
 
+    private static final int MAX_MESSAGE = 300;
+
     private SqlErrors() {
     }
 
@@ -33,8 +36,25 @@ public final class SqlErrors {
         String hint = retryable
             ? "The database or the connection failed transiently; retry the call (appends are idempotent by event id)."
             : "Check the database, its schema (createSchema()) and the role's privileges.";
-        return new StorageException(action + " failed (SQLState: " + state + ", error: " + e.getMessage() + "). " + hint,
+        return new StorageException(action + " failed (SQLState: " + state + ", error: " + describe(e) + "). " + hint,
             state, retryable, e);
+    }
+
+    /**
+     * The driver's own words, without the statement text a batch failure quotes (it would echo every bound value,
+     * payloads included), and bounded in length.
+     */
+    private static String describe(SQLException e) {
+        SQLException specific = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null) {
+            specific = e.getNextException();
+        }
+        String message = String.valueOf(specific.getMessage());
+        if (e instanceof BatchUpdateException && specific == e) {
+            int aborted = message.indexOf(" was aborted: ");
+            message = aborted >= 0 ? "batch aborted: " + message.substring(aborted + 14) : "batch failed";
+        }
+        return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "…" : message;
     }
 
     /**

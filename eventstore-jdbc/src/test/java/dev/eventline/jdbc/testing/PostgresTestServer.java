@@ -230,6 +230,42 @@ public final class PostgresTestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills a dedicated server like a power cut: SIGKILL to the postmaster and every backend, no shutdown
+     * checkpoint. {@link #start()} then runs crash recovery on the same data directory.
+     */
+    public void kill() {
+        requireEmbedded();
+        if (dataDirectory == null) {
+            throw new IllegalStateException("only a server from startDurable(Path) can be killed");
+        }
+        lock.lock();
+        try {
+            long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
+            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
+                () -> new IllegalStateException("postmaster " + pid + " is not running"));
+            List<ProcessHandle> backends = postmaster.descendants().toList();
+            postmaster.destroyForcibly();
+            backends.forEach(ProcessHandle::destroyForcibly);
+            postmaster.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            for (ProcessHandle backend : backends) {
+                backend.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            if (embedded != null) {
+                // pg_ctl stop fails (nothing to stop) and is logged by zonky; this releases zonky's directory lock.
+                embedded.close();
+                embedded = null;
+            }
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Killing the embedded PostgreSQL failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing the embedded PostgreSQL", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts a stopped embedded server again on the same data directory and port. */
     public void start() {
         requireEmbedded();
