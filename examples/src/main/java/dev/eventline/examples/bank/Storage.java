@@ -1,12 +1,13 @@
 package dev.eventline.examples.bank;
 
 import dev.eventline.core.EventStore;
+import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.core.snapshot.InMemorySnapshotStore;
 import dev.eventline.core.snapshot.SnapshotStore;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Opens the event store on the application's database. */
+/** Opens the event store and the snapshot store on the application's database. */
 final class Storage {
 
     private Storage() {
@@ -19,8 +20,11 @@ final class Storage {
      * @return the event store
      */
     static EventStore openEventStore(BankConfig config, DataSource dataSource, List<AutoCloseable> resources) {
-        // Until the JDBC store is wired, events live in memory.
-        return EventStore.inMemory();
+        // The application owns the pool (short connection timeout, see BankApp); the store only borrows it.
+        JdbcEventStore store = JdbcEventStore.builder(dataSource).build();
+        store.createSchema();
+        resources.add(store);
+        return store;
     }
 
     /**
