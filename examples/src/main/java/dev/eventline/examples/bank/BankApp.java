@@ -177,6 +177,7 @@ public final class BankApp implements AutoCloseable {
         }
         hikari.setPoolName("eventline-bank");
         hikari.setMaximumPoolSize(16);
+        hikari.setMinimumIdle(2);
         // Fail fast when the database is down: requests answer 503 within seconds instead of hanging.
         hikari.setConnectionTimeout(3_000);
         hikari.setValidationTimeout(2_000);
