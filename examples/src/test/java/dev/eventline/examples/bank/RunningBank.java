@@ -35,6 +35,14 @@ public final class RunningBank implements AutoCloseable {
         return new RunningBank(BankApp.start(config));
     }
 
+    /**
+     * @param config the settings (port is replaced by a free one)
+     * @return the running bank
+     */
+    public static RunningBank start(BankConfig config) throws Exception {
+        return new RunningBank(BankApp.start(config.withPort(0)));
+    }
+
     public BankApp app() {
         return app;
     }

@@ -342,8 +342,13 @@ public final class ProjectionEngine implements AutoCloseable {
                 + "; retrying";
             track.retryAt = Instant.now().plusMillis(Math.min(30_000, 250L << Math.min(track.failures, 7)));
             track.live = false;
-            LOG.warn("Read model {} (generation {}) failed at position {} (attempt {}); retrying", model.readModel
-                .name(), track.generation, track.checkpoint, track.failures, e);
+            if (track.failures == 1) {
+                LOG.warn("Read model {} (generation {}) failed at position {}; retrying with backoff",
+                    model.readModel.name(), track.generation, track.checkpoint, e);
+            } else {
+                LOG.warn("Read model {} (generation {}) still failing at position {} (attempt {}): {}",
+                    model.readModel.name(), track.generation, track.checkpoint, track.failures, e.toString());
+            }
             return false;
         }
     }
