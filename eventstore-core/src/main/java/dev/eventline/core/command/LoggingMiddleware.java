@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.spi.MDCAdapter;
 
 /**
  * Logs each command or query dispatch through SLF4J, with the correlation id in the MDC while it runs.
@@ -32,6 +33,7 @@ public final class LoggingMiddleware implements CommandMiddleware, QueryMiddlewa
     public static final String COMMAND_ID = "commandId";
 
     private final Logger logger;
+    private final MDCAdapter mdc;
 
     /** Logs to the logger named {@code dev.eventline.core.command.LoggingMiddleware}. */
     public LoggingMiddleware() {
@@ -42,13 +44,19 @@ public final class LoggingMiddleware implements CommandMiddleware, QueryMiddlewa
      * @param logger where to log
      */
     public LoggingMiddleware(Logger logger) {
+        this(logger, MDC.getMDCAdapter());
+    }
+
+    /** For tests: the MDC of the SLF4J binding in use may be a no-op (slf4j-simple's is). */
+    LoggingMiddleware(Logger logger, MDCAdapter mdc) {
         this.logger = Objects.requireNonNull(logger, "logger");
+        this.mdc = Objects.requireNonNull(mdc, "mdc");
     }
 
     @Override
     public CommandResult handle(Object command, CommandContext context, CommandMiddleware.Next next) {
-        var previousCommandId = MDC.get(COMMAND_ID);
-        MDC.put(COMMAND_ID, context.commandId());
+        var previousCommandId = mdc.get(COMMAND_ID);
+        mdc.put(COMMAND_ID, context.commandId());
         try {
             return logged("Command", context, () -> {
                 var result = next.proceed(command, context);
@@ -73,10 +81,10 @@ public final class LoggingMiddleware implements CommandMiddleware, QueryMiddlewa
     }
 
     private <T> T logged(String kind, MessageContext context, Dispatch<T> dispatch) {
-        var previousCorrelation = MDC.get(CORRELATION_ID);
-        var previousType = MDC.get(MESSAGE_TYPE);
-        MDC.put(CORRELATION_ID, context.correlationId());
-        MDC.put(MESSAGE_TYPE, context.messageType());
+        var previousCorrelation = mdc.get(CORRELATION_ID);
+        var previousType = mdc.get(MESSAGE_TYPE);
+        mdc.put(CORRELATION_ID, context.correlationId());
+        mdc.put(MESSAGE_TYPE, context.messageType());
         long start = System.nanoTime();
         try {
             var outcome = dispatch.run();
@@ -102,11 +110,11 @@ public final class LoggingMiddleware implements CommandMiddleware, QueryMiddlewa
         return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1_000_000.0);
     }
 
-    private static void restore(String key, String previous) {
+    private void restore(String key, String previous) {
         if (previous == null) {
-            MDC.remove(key);
+            mdc.remove(key);
         } else {
-            MDC.put(key, previous);
+            mdc.put(key, previous);
         }
     }
 }
