@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,20 +30,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedHashMap<IdempotencyKey, Entry> entries;
+    private final LinkedHashMap<IdempotencyKey, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final int maxEntries;
     private final Duration ttl;
     private final InstantSource clock;
 
     private InMemoryIdempotencyStore(Builder builder) {
         this.ttl = builder.ttl;
         this.clock = builder.clock;
-        int maxEntries = builder.maxEntries;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<IdempotencyKey, Entry> eldest) {
-                return size() > maxEntries && eldest.getValue().result() != null;
-            }
-        };
+        this.maxEntries = builder.maxEntries;
     }
 
     /** @return a builder with the defaults */
@@ -70,6 +64,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             }
             if (entry == null) {
                 entries.put(key, new Entry(fingerprint, null, Instant.MAX));
+                evict();
                 return new Claim.Acquired();
             }
             return entry.result() == null ? new Claim.InProgress(entry.fingerprint())
@@ -85,6 +80,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
         lock.lock();
         try {
             entries.put(key, new Entry(fingerprint, result, clock.instant().plus(ttl)));
+            evict();
         } finally {
             lock.unlock();
         }
@@ -100,6 +96,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Drops the least recently used results beyond the bound; claims in progress are skipped, never dropped. */
+    private void evict() {
+        var iterator = entries.values().iterator();
+        int excess = entries.size() - maxEntries;
+        while (excess > 0 && iterator.hasNext()) {
+            if (iterator.next().result() != null) {
+                iterator.remove();
+                excess--;
+            }
         }
     }
 
