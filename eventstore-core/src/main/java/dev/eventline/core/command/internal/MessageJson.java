@@ -11,13 +11,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.SerializationException;
 import dev.eventline.core.ValidationException;
 import dev.eventline.core.Violation;
+import dev.eventline.core.serialization.EventSerializer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -38,9 +37,8 @@ import java.util.regex.Pattern;
 public final class MessageJson {
 
     private static final Pattern MISSING_PROPERTY = Pattern.compile("creator property '([^']+)'");
-    private static final MessageJson DEFAULT = new MessageJson(JsonMapper.builder()
-        .addModule(new JavaTimeModule())
-        .build());
+    /** The same limits and safety settings as stored events: nesting, sizes, duplicate keys, no default typing. */
+    private static final MessageJson DEFAULT = new MessageJson(EventSerializer.defaultObjectMapper());
 
     private final ObjectMapper reader;
     private final ObjectMapper canonicalWriter;
@@ -62,7 +60,7 @@ public final class MessageJson {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
-    /** @return the decoder with Eventline's safe defaults (Java time support, no default typing) */
+    /** @return the decoder over {@link EventSerializer#defaultObjectMapper()}, made strict */
     public static MessageJson defaults() {
         return DEFAULT;
     }
