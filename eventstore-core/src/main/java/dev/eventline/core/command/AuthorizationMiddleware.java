@@ -10,8 +10,8 @@ import java.util.Objects;
 /**
  * Lets a command or query through only when a policy for its type allows its principal; denies by default.
  * <p>
- * The principal comes from {@link CommandMetadata#principal()} or {@link dev.eventline.core.query.QueryOptions#principal()}.
- * Every {@link AuthorizationPolicy} registered for the message's type or a supertype must allow it; a type with no
+ * The principal comes from {@link CommandMetadata#principal()} or
+ * {@link dev.eventline.core.query.QueryOptions#principal()}. Every {@link AuthorizationPolicy} registered for the message's type or a supertype must allow it; a type with no
  * policy at all is denied, so a newly added command is never open by accident. A denial throws
  * {@link UnauthorizedException}: no handler runs and nothing is written.
  * <p>

@@ -68,7 +68,9 @@ public final class CommandHandlers {
      * Without an expected version in the metadata the repository retries conflicts itself (reload, decide again),
      * so {@link RetryMiddleware} is not needed for these handlers. With one (a client's optimistic-concurrency
      * check), the command runs once and a mismatch is a {@link dev.eventline.core.ConcurrencyConflictException}.
-     * <pre>{@code .handle("Deposit", Deposit.class, CommandHandlers.fromRepository(accounts, Deposit::accountId)) }</pre>
+     * <pre>{@code
+     * .handle("Deposit", Deposit.class, CommandHandlers.fromRepository(accounts, Deposit::accountId))
+     * }</pre>
      *
      * @param repository the aggregate's repository
      * @param aggregateId finds the aggregate id in a command (the repository turns it into the stream id)

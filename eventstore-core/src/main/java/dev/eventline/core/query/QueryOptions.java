@@ -8,8 +8,8 @@ import java.util.Objects;
  * How to answer a query: who asks (principal, tenant, correlation id), whether the answer must include a given
  * write (read-your-writes), and whether the cache may be used.
  * <p>
- * {@code consistentWith} is a global log position, typically {@link dev.eventline.core.command.CommandResult#lastPosition()}
- * of a command the caller just sent: the bus then waits, up to {@code consistencyTimeout}, until the read model
+ * {@code consistentWith} is a global log position, typically
+ * {@link dev.eventline.core.command.CommandResult#lastPosition()} of a command the caller just sent: the bus then waits, up to {@code consistencyTimeout}, until the read model
  * behind the query has processed that position, and fails with {@link ReadModelBehindException} otherwise.
  * <pre>{@code
  * var result = commandBus.send(new Deposit("a-1", TEN), metadata);

@@ -45,8 +45,10 @@ class BusWiringExampleTest {
         try {
             // README:start
             var commands = CommandBus.builder()
-                .handle("OpenAccount", OpenAccount.class, CommandHandlers.fromRepository(accounts, OpenAccount::accountId))
-                .handle("DepositMoney", DepositMoney.class, CommandHandlers.fromRepository(accounts, DepositMoney::accountId))
+                .handle("OpenAccount", OpenAccount.class,
+                    CommandHandlers.fromRepository(accounts, OpenAccount::accountId))
+                .handle("DepositMoney", DepositMoney.class,
+                    CommandHandlers.fromRepository(accounts, DepositMoney::accountId))
                 .middleware(                                   // first = outermost
                     new LoggingMiddleware(),                   // correlation id in the MDC
                     new MetricsMiddleware(metrics),            // latency and outcome per command type
@@ -58,18 +60,20 @@ class BusWiringExampleTest {
                     IdempotencyMiddleware.inMemory())          // command id = idempotency key
                 .build();
             var queries = QueryBus.builder()
-                .handle("GetBalance", GetBalance.class, "account_balance", (query, context) -> balances.get(query.accountId()))
-                .readModelProgress(progress)                   // cache TTL 60 s, invalidated when the read model moves
+                .handle("GetBalance", GetBalance.class, "account_balance",
+                    (query, context) -> balances.get(query.accountId()))
+                .readModelProgress(progress)   // enables the 60 s cache (dropped when the read model moves)
                 .metrics(metrics)
                 .middleware(new LoggingMiddleware(), new MetricsMiddleware(metrics),
-                    AuthorizationMiddleware.builder().allow(GetBalance.class, AuthorizationPolicy.authenticated()).build())
+                    AuthorizationMiddleware.builder()
+                        .allow(GetBalance.class, AuthorizationPolicy.authenticated()).build())
                 .build();
 
             var ada = CommandMetadata.empty().withPrincipal("ada");
             commands.send(new OpenAccount("a-1", "Ada"), ada.withCommandId("req-1"));
-            CommandResult deposit = commands.send(CommandEnvelope.of("DepositMoney",   // e.g. from an HTTP body
+            CommandResult deposit = commands.send(CommandEnvelope.of("DepositMoney", // e.g. an HTTP body
                 "{\"accountId\":\"a-1\",\"amount\":12.50}", ada.withCommandId("req-2")));
-            BigDecimal balance = queries.ask(new GetBalance("a-1"),                    // read your own write
+            BigDecimal balance = queries.ask(new GetBalance("a-1"),              // read your own write
                 QueryOptions.consistentWith(deposit.lastPosition(), Duration.ofSeconds(5)).withPrincipal("ada"));
             // README:end
 

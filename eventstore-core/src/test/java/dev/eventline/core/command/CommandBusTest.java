@@ -47,7 +47,8 @@ class CommandBusTest {
             // then
             assertThat(result.streamId()).isEqualTo("account-a-1");
             assertThat(result.version()).isEqualTo(1);
-            assertThat(result.events()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo("OpenAccountDone"));
+            assertThat(result.events()).singleElement()
+                .satisfies(e -> assertThat(e.type()).isEqualTo("OpenAccountDone"));
             assertThat(store.streamVersion("account-a-1")).isEqualTo(1);
             assertThat(result.lastPosition()).isEqualTo(store.headPosition());
         }
