@@ -63,7 +63,10 @@ public final class ProjectionRunner implements AutoCloseable {
     final ThreadFactory threadFactory;
     final String ownerId;
     final InstantSource clock;
+    /** Wakes sleeping runner threads: on {@link #wake()}, on close, and between retries. */
     final Signal signal = new Signal();
+    /** Tells {@link #awaitPosition} callers that a checkpoint moved. */
+    final Signal progress = new Signal();
     private final LogPosition stopAtPosition;
     private final Instant stopAtInstant;
     private final Map<String, Worker> workers = new LinkedHashMap<>();
@@ -215,7 +218,7 @@ public final class ProjectionRunner implements AutoCloseable {
         Objects.requireNonNull(timeout, "timeout");
         Worker worker = worker(projection);
         try {
-            return signal.awaitUntil(() -> worker.hasReached(position), timeout);
+            return progress.awaitUntil(() -> worker.hasReached(position), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return worker.hasReached(position);
@@ -441,6 +444,7 @@ public final class ProjectionRunner implements AutoCloseable {
             lifecycle.unlock();
         }
         signal.signalAll();
+        progress.signalAll();
         for (Thread thread : threads) {
             try {
                 thread.join(Duration.ofSeconds(30).toMillis());

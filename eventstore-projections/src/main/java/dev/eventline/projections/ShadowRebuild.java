@@ -180,7 +180,7 @@ final class ShadowRebuild implements Runnable {
         } finally {
             live.lock.unlock();
         }
-        runner.signal.signalAll();
+        runner.progress.signalAll();
         done.complete(runner.status(live.name()));
     }
 }

@@ -48,6 +48,7 @@ final class Worker implements Runnable {
         try {
             while (running) {
                 boolean more;
+                long seen = runner.signal.generation();
                 try {
                     if (!ensureLease()) {
                         state = ProjectionState.STANDBY;
@@ -70,7 +71,7 @@ final class Worker implements Runnable {
                     continue;
                 }
                 if (!more && running) {
-                    runner.signal.await(runner.pollInterval);
+                    runner.signal.awaitChange(seen, runner.pollInterval);
                 }
             }
         } catch (InterruptedException interrupted) {
@@ -98,7 +99,7 @@ final class Worker implements Runnable {
             }
             holdsLease = false;
         }
-        runner.signal.signalAll();
+        runner.progress.signalAll();
     }
 
     boolean ensureLease() {
@@ -146,7 +147,7 @@ final class Worker implements Runnable {
                     state = ProjectionState.CATCHING_UP;
                 }
                 Track.Result result = track.process(batch, () -> running, this::pause);
-                runner.signal.signalAll();
+                runner.progress.signalAll();
                 if (result == Track.Result.FENCED) {
                     holdsLease = false;
                     return true;
@@ -157,6 +158,7 @@ final class Worker implements Runnable {
                     LOG.error("projection '{}' stopped on event {}: {}", name(), track.failedEvent,
                         String.valueOf(track.error));
                     failRebuild(new ProjectionFailedException(name(), track.failedEvent, track.error));
+                    runner.progress.signalAll();
                     return false;
                 }
                 if (result == Track.Result.STOPPED) {

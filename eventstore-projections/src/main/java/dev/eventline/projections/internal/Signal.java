@@ -21,9 +21,29 @@ public final class Signal {
      * @throws InterruptedException when interrupted
      */
     public void await(Duration timeout) throws InterruptedException {
+        awaitChange(generation(), timeout);
+    }
+
+    /** @return the current generation, to pass to {@link #awaitChange} so a signal in between is not missed */
+    public long generation() {
         lock.lock();
         try {
-            long seen = generation;
+            return generation;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} unless a signal came after {@code seen} was read.
+     *
+     * @param seen a value of {@link #generation()}
+     * @param timeout the longest wait
+     * @throws InterruptedException when interrupted
+     */
+    public void awaitChange(long seen, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
             long nanos = timeout.toNanos();
             while (seen == generation && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
