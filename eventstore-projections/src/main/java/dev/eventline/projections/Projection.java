@@ -1,6 +1,7 @@
 package dev.eventline.projections;
 
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.serialization.EventSerializer;
 import dev.eventline.projections.internal.Names;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
@@ -110,6 +111,7 @@ public interface Projection {
         private final Set<String> tables = new LinkedHashSet<>();
         private ContextAction setUp = context -> { };
         private ContextAction reset;
+        private EventSerializer serializer;
 
         private Builder(String name) {
             this.name = Names.projectionName(name);
@@ -139,6 +141,42 @@ public interface Projection {
         public Builder on(String type, Consumer<RecordedEvent> handler) {
             Objects.requireNonNull(handler, "handler");
             return on(type, (event, context) -> handler.accept(event));
+        }
+
+        /**
+         * @param serializer decodes events for the typed {@link #on(Class, TypedHandler)} handlers
+         * @return this builder
+         */
+        public Builder decodeWith(EventSerializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /**
+         * Handles a registered event class, decoded (and upcast) by the {@link #decodeWith} serializer. The
+         * projection subscribes to the class's current type name in the serializer's
+         * {@link dev.eventline.core.serialization.EventTypes}.
+         *
+         * @param eventClass an event class registered in the serializer's types
+         * @param handler what to do with such events
+         * @param <E> the event class
+         * @return this builder
+         * @throws IllegalStateException when {@link #decodeWith} was not called first
+         * @throws dev.eventline.core.ConfigurationException when the class is not registered
+         */
+        public <E> Builder on(Class<E> eventClass, TypedHandler<E> handler) {
+            Objects.requireNonNull(eventClass, "eventClass");
+            Objects.requireNonNull(handler, "handler");
+            if (serializer == null) {
+                throw new IllegalStateException("call decodeWith(serializer) before on(" + eventClass.getSimpleName()
+                    + ".class, handler) in projection '" + name + "'.");
+            }
+            EventSerializer decoder = serializer;
+            String type = decoder.types().findName(eventClass).orElseThrow(() ->
+                new dev.eventline.core.ConfigurationException("class " + eventClass.getName() + " is not registered "
+                    + "in the serializer's EventTypes (projection '" + name + "'). Register it with a type name."));
+            return on(type, (event, context) ->
+                handler.handle(decoder.deserialize(event, eventClass), event, context));
         }
 
         /**
@@ -181,6 +219,22 @@ public interface Projection {
             }
             return new LambdaProjection(name, Map.copyOf(handlers), Set.copyOf(tables), setUp, reset);
         }
+    }
+
+    /**
+     * Applies one decoded event; see {@link Builder#on(Class, TypedHandler)}.
+     *
+     * @param <E> the event class
+     */
+    @FunctionalInterface
+    interface TypedHandler<E> {
+        /**
+         * @param event the decoded event
+         * @param recorded the event as stored (stream, version, position, metadata)
+         * @param context the transaction and table names
+         * @throws Exception when the event cannot be applied
+         */
+        void handle(E event, RecordedEvent recorded, ProjectionContext context) throws Exception;
     }
 
     /**

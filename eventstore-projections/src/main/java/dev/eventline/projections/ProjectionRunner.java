@@ -337,8 +337,10 @@ public final class ProjectionRunner implements AutoCloseable {
      *
      * @param projection the projection's name
      * @param mode how to rebuild
-     * @return completes with the status once the rebuilt copy is live; fails if the rebuild fails
+     * @return completes with the status once the rebuilt copy is live (a truncate-and-replay completes once the
+     *     runner, started or in {@link #catchUp()}, reaches the head); fails if the rebuild fails
      * @throws ProjectionRebuildingException when the projection is being rebuilt already
+     * @throws IllegalStateException when another runner owns the projection
      */
     public CompletableFuture<ProjectionStatus> rebuild(String projection, RebuildMode mode) {
         Objects.requireNonNull(mode, "mode");
@@ -351,6 +353,16 @@ public final class ProjectionRunner implements AutoCloseable {
             }
         } finally {
             lifecycle.unlock();
+        }
+        Optional<Lease> lease = checkpoints.lease(projection);
+        if (lease.isPresent() && !lease.get().owner().equals(ownerId)
+            && lease.get().expiresAt().isAfter(clock.instant())) {
+            if (lease.get().rebuilding()) {
+                throw new ProjectionRebuildingException(projection, lease.get().owner(), lease.get().expiresAt());
+            }
+            throw new IllegalStateException("projection '" + projection + "' is owned by runner '"
+                + lease.get().owner() + "' (lease until " + lease.get().expiresAt() + "); rebuild it on that runner, "
+                + "which is the one writing its read model.");
         }
         if (mode == RebuildMode.TRUNCATE_AND_REPLAY) {
             worker.lock.lock();

@@ -51,6 +51,27 @@ class ReadmeExamplesTest {
         }
     }
 
+    record MoneyDeposited(String account, long cents) {
+    }
+
+    @Test
+    void a_builder_projection_with_typed_handlers() {
+        var serializer = dev.eventline.core.serialization.EventSerializer.of(
+            dev.eventline.core.serialization.EventTypes.builder().register("MoneyDeposited", MoneyDeposited.class)
+                .build());
+        Map<String, Long> totals = new ConcurrentHashMap<>();
+        Projection deposits = Projection.builder("deposits")
+            .decodeWith(serializer)
+            .on(MoneyDeposited.class, (deposited, recorded, tx) ->
+                totals.merge(deposited.account(), deposited.cents(), Long::sum))
+            .build();
+        EventStore store = EventStore.inMemory();
+        store.append("account-1", ExpectedVersion.any(), List.of(serializer.serialize(new MoneyDeposited("a", 5)),
+            serializer.serialize(new MoneyDeposited("a", 7)), EventData.of("Other", "{}")));
+        ProjectionRunner.builder(store).register(deposits).build().catchUp();
+        assertThat(totals).containsExactly(Map.entry("a", 12L));
+    }
+
     @Test
     void the_fixture_states_given_events_and_the_expected_answer() {
         ProjectionFixture.of(AccountBalances::new)
