@@ -376,7 +376,14 @@ final class SagaEngine {
                 }
                 return;
             } catch (ConcurrencyConflictException e) {
-                if (catchUp(fold)) {
+                long before = fold.version;
+                boolean changed = catchUp(fold);
+                if (fold.version == before) {
+                    throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
+                        + "': the append conflicted but the stream shows no newer event (version: " + fold.version
+                        + "). It will be retried.", e);
+                }
+                if (changed) {
                     throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
                         + "' was changed by another runner while this one handled it (version: " + fold.version
                         + "). It will be retried; run one runner per saga type.", e);
