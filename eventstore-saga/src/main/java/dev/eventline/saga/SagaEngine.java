@@ -14,6 +14,8 @@ import dev.eventline.core.LogPosition;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.SerializationException;
+import dev.eventline.core.serialization.EventSerializer;
+import dev.eventline.core.upcast.JsonEvent;
 import dev.eventline.saga.internal.DeterministicIds;
 import dev.eventline.saga.internal.SagaMetrics;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -49,6 +52,8 @@ final class SagaEngine {
     private final Map<String, SagaType<?>> types;
     private final InstantSource clock;
     private final ObjectMapper mapper;
+    private final EventSerializer serializer;
+    private final Set<String> routedTypes;
     private final Predicate<Throwable> isTransient;
     private final SagaMetrics metrics;
     private final String checkpointStream;
@@ -62,13 +67,17 @@ final class SagaEngine {
     private volatile boolean caughtUp;
 
     SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
-               InstantSource clock, ObjectMapper mapper, Predicate<Throwable> isTransient, SagaMetrics metrics,
-               String runnerName, int batchSize) {
+               InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
+               SagaMetrics metrics, String runnerName, int batchSize) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.types = Map.copyOf(types);
         this.clock = clock;
-        this.mapper = mapper;
+        this.mapper = serializer != null ? serializer.objectMapper() : mapper;
+        this.serializer = serializer;
+        var routed = new java.util.HashSet<String>();
+        this.types.values().forEach(type -> routed.addAll(type.eventTypes()));
+        this.routedTypes = Set.copyOf(routed);
         this.isTransient = isTransient;
         this.metrics = metrics;
         this.checkpointStream = "saga--checkpoint-" + runnerName;
@@ -157,23 +166,35 @@ final class SagaEngine {
     }
 
     private void route(RecordedEvent event) {
+        String eventType = event.type();
+        JsonNode payload = null;
+        try {
+            if (serializer != null) {
+                JsonEvent upcast = serializer.upcast(event);
+                eventType = upcast.type();
+                payload = upcast.payload();
+            }
+            if (!routedTypes.contains(eventType)) {
+                return;
+            }
+            if (payload == null) {
+                payload = mapper.readTree(event.payload());
+            }
+        } catch (IOException | RuntimeException e) {
+            logSkipped("every saga type", event, e);
+            return;
+        }
         for (SagaType<?> type : types.values()) {
-            SagaType.EventRoute<?, ?> start = type.startEvents().get(event.type());
-            SagaType.EventRoute<?, ?> correlated = type.events().get(event.type());
-            SagaType.EventRoute<?, ?> route = start != null ? start : correlated;
+            SagaType.EventRoute<?, ?> start = type.startEvents().get(eventType);
+            SagaType.EventRoute<?, ?> route = start != null ? start : type.events().get(eventType);
             if (route == null) {
                 continue;
             }
             String sagaId;
-            JsonNode payload;
             try {
-                payload = mapper.readTree(event.payload());
                 sagaId = extractId(route, payload);
             } catch (IOException | RuntimeException e) {
-                // One undecodable event must not stop every saga; it is logged with what an operator needs.
-                LOG.error("Saga type '{}' could not read event {} (type: {}, stream: '{}', position: {}); the"
-                        + " event is skipped for this saga type. Fix the payload class or the id function.",
-                    type.name(), event.eventId(), event.type(), event.streamId(), event.position(), e);
+                logSkipped("saga type '" + type.name() + "'", event, e);
                 continue;
             }
             if (sagaId == null || sagaId.isBlank()) {
@@ -190,13 +211,20 @@ final class SagaEngine {
             String inputId = "event:" + event.eventId();
             body.put("input_id", inputId);
             body.put("kind", start != null ? "start" : "event");
-            body.put("event_type", event.type());
+            body.put("event_type", eventType);
             body.put("source_stream", event.streamId());
             body.put("source_version", event.version());
             body.put("source_event_id", event.eventId().toString());
             body.set("data", payload);
             receive(key, inputId, body);
         }
+    }
+
+    private static void logSkipped(String who, RecordedEvent event, Exception error) {
+        // One undecodable event must not stop every saga; it is logged with what an operator needs to fix it.
+        LOG.error("Saga runner: {} could not read event {} (type: {}, stream: '{}', position: {}); the event is"
+                + " skipped for it. Fix the payload class, the id function or the upcaster.", who, event.eventId(),
+            event.type(), event.streamId(), event.position(), error);
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.InMemoryEventStore;
 import dev.eventline.core.SerializationException;
+import dev.eventline.core.serialization.EventSerializer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,7 @@ public final class SagaFixture<S> {
     private final List<SagaCommand> commands = new ArrayList<>();
     private final List<Rejection> rejections = new ArrayList<>();
     private final LinkedHashSet<SagaIndex.Key> work = new LinkedHashSet<>();
-    private ObjectMapper mapper = SagaRunner.Builder.defaultObjectMapper();
+    private ObjectMapper mapper = EventSerializer.defaultObjectMapper();
     private EventStore store;
     private SagaEngine engine;
     private String currentSagaId;
@@ -283,7 +284,7 @@ public final class SagaFixture<S> {
                     }
                 }
             };
-            engine = new SagaEngine(store, dispatcher, Map.of(type.name(), type), clock, mapper, error -> false,
+            engine = new SagaEngine(store, dispatcher, Map.of(type.name(), type), clock, mapper, null, error -> false,
                 dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000);
             engine.workSink(work::add);
         }

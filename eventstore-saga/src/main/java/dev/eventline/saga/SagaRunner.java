@@ -1,10 +1,10 @@
 package dev.eventline.saga;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.EventStoreException;
+import dev.eventline.core.serialization.EventSerializer;
 import dev.eventline.saga.internal.MicrometerSagaMetrics;
 import dev.eventline.saga.internal.SagaMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +88,7 @@ public final class SagaRunner implements AutoCloseable {
     private SagaRunner(Builder builder, SagaMetrics metrics) {
         this.metrics = metrics;
         this.engine = new SagaEngine(builder.store, builder.dispatcher, builder.types, builder.clock,
-            builder.objectMapper, builder.isTransient, metrics, builder.name, builder.batchSize);
+            builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize);
         this.pollInterval = builder.pollInterval;
         this.batchSize = builder.batchSize;
         this.maxAttempts = builder.maxAttempts;
@@ -375,6 +375,7 @@ public final class SagaRunner implements AutoCloseable {
         private final Map<String, SagaType<?>> types = new LinkedHashMap<>();
         private InstantSource clock = InstantSource.system();
         private ObjectMapper objectMapper;
+        private EventSerializer serializer;
         private Object meterRegistry;
         private Predicate<Throwable> isTransient = Builder::isRetryableStoreError;
         private String name = DEFAULT_NAME;
@@ -414,11 +415,23 @@ public final class SagaRunner implements AutoCloseable {
 
         /**
          * @param objectMapper reads event payloads, starting data and states, writes states and commands (default:
-         *     a plain mapper with Java time support)
+         *     {@link EventSerializer#defaultObjectMapper()})
          * @return this builder
          */
         public Builder objectMapper(ObjectMapper objectMapper) {
             this.objectMapper = Objects.requireNonNull(objectMapper, "objectMapper");
+            return this;
+        }
+
+        /**
+         * Reads events the way the application's aggregates do: upcast first (so sagas see the newest type and
+         * schema of every event), then read with the serializer's mapper, which replaces {@link #objectMapper}.
+         *
+         * @param serializer the application's event serializer
+         * @return this builder
+         */
+        public Builder serializer(EventSerializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
             return this;
         }
 
@@ -544,7 +557,7 @@ public final class SagaRunner implements AutoCloseable {
                     + ".");
             }
             if (objectMapper == null) {
-                objectMapper = defaultObjectMapper();
+                objectMapper = EventSerializer.defaultObjectMapper();
             }
             if (threadFactory == null) {
                 threadFactory = runnable -> {
@@ -561,10 +574,6 @@ public final class SagaRunner implements AutoCloseable {
                         : runner[0].engine.index().count(type, SagaStatus.valueOf(status)));
             runner[0] = new SagaRunner(this, metrics);
             return runner[0];
-        }
-
-        static ObjectMapper defaultObjectMapper() {
-            return new ObjectMapper().registerModule(new JavaTimeModule());
         }
 
         private static boolean isRetryableStoreError(Throwable error) {
