@@ -376,7 +376,11 @@ final class SagaEngine {
                 return;
             }
             SagaStatus before = fold.status;
+            boolean wasStarted = fold.started;
             append(fold, record);
+            if (fold.started && !wasStarted) {
+                metrics.started(key.sagaType());
+            }
             if (fold.status != before && !fold.status.isActive()) {
                 metrics.ended(key.sagaType(), fold.status.name(), since(fold));
             }
@@ -445,7 +449,6 @@ final class SagaEngine {
                         ? callStart(type.startHandler(), body.get("data"), type.startDataType(), context, fold)
                         : callStart(type.startEvents().get(eventType), body.get("data"), context, fold);
                     started = true;
-                    metrics.started(type.name());
                 }
             }
             case "event" -> {
