@@ -131,4 +131,31 @@ class SagaFixtureTest {
         assertThat(fixture.state()).isEqualTo(new Transfer("a", "b", 30));
         assertThat(fixture.instance().steps()).extracting(SagaStep::name).containsExactly("withdraw", "deposit");
     }
+
+    @Test
+    void the_same_starting_event_id_twice_starts_one_instance() {
+        SagaFixture.of(APPROVED_TRANSFER)
+            .event("transfers", "TransferRequested", new TransferRequested("t-7", "a", "b", 10))
+            // when
+            .event("transfers", "TransferRequested", new TransferRequested("t-7", "a", "b", 10))
+            // then
+            .expectCommands(new Withdraw("a", 10))
+            .expectStatus(SagaStatus.RUNNING);
+    }
+
+    @Test
+    void a_handler_that_throws_fails_the_test_and_records_nothing() {
+        // given
+        SagaType<Transfer> broken = SagaType.builder("Broken", Transfer.class)
+            .startedBy(Transfer.class, (transfer, saga) -> {
+                throw new IllegalStateException("bug in handler");
+            })
+            .build();
+        var fixture = SagaFixture.of(broken);
+        // when / then
+        assertThatThrownBy(() -> fixture.start("b-1", new Transfer("a", "b", 1)))
+            .isInstanceOf(IllegalStateException.class).hasMessage("bug in handler");
+        assertThat(fixture.instance().steps()).isEmpty();
+        assertThat(fixture.commands()).isEmpty();
+    }
 }

@@ -369,6 +369,44 @@ class SagaRunnerTest {
             .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started with other data");
     }
 
+    @Test
+    void an_event_the_saga_cannot_read_is_skipped_and_later_events_still_reach_their_instances() {
+        // given
+        SagaRunner runner = runner();
+        // when
+        append("requests", "TransferRequested", "{\"transferId\":\"bad\",\"amount\":\"not a number\"}");
+        append("requests", "TransferRequested",
+            "{\"transferId\":\"good\",\"from\":\"alice\",\"to\":\"bob\",\"amount\":5}");
+        append("approvals", "TransferApproved", "{\"transferId\":\"good\"}");
+        // then
+        awaitStatus(runner, "good", SagaStatus.COMPLETED);
+        assertThat(runner.find("bad")).isEmpty();
+        assertThat(bank.balance("bob")).isEqualTo(55);
+    }
+
+    @Test
+    void a_handler_that_keeps_throwing_parks_its_instance_as_failed_with_the_error() {
+        // given
+        SagaType<Transfer> broken = SagaType.builder("Broken", Transfer.class)
+            .startedBy(Transfer.class, (transfer, saga) -> {
+                throw new IllegalStateException("bug in handler");
+            })
+            .build();
+        var runner = SagaRunner.builder(store, bank).register(broken).register(TRANSFER).clock(clock)
+            .pollInterval(Duration.ofMillis(10)).retryBackoff(Duration.ofMillis(5), Duration.ofMillis(20))
+            .maxAttempts(3).build();
+        runners.add(runner);
+        runner.start();
+        // when
+        String id = runner.startSaga(broken, new Transfer("alice", "bob", 1));
+        String other = runner.startSaga(TRANSFER, new Transfer("alice", "bob", 1));
+        // then
+        assertThat(awaitStatus(runner, id, SagaStatus.FAILED).reason()).isEqualTo("bug in handler");
+        awaitStatus(runner, other, SagaStatus.COMPLETED);
+        assertThat(runner.list("Broken", SagaStatus.FAILED)).extracting(SagaSummary::reason)
+            .containsExactly("bug in handler");
+    }
+
     private void append(String stream, String type, String json) {
         store.append(stream, ExpectedVersion.any(), List.of(EventData.of(type, json)));
     }
