@@ -9,13 +9,13 @@ import static org.awaitility.Awaitility.await;
 import dev.eventline.core.EventData;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
-import dev.eventline.core.InMemoryEventStore;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.saga.TestBank.Deposit;
 import dev.eventline.saga.TransferSagas.Transfer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -26,16 +26,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class SagaRunnerTest {
+/**
+ * What every {@link SagaRunner} must do on every {@link EventStore}: each store runs this suite on a fresh, empty
+ * store per test.
+ */
+abstract class SagaRunnerContract {
+
+    /**
+     * @param clock the clock the store records with (the runner's clock too)
+     * @return a fresh, empty store
+     */
+    protected abstract EventStore newStore(InstantSource clock);
+
 
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final EventStore store = InMemoryEventStore.builder().clock(clock).build();
+    private EventStore store;
     private final TestBank bank = new TestBank().open("alice", 100).open("bob", 50);
     private final List<SagaRunner> runners = new ArrayList<>();
+
+    @BeforeEach
+    void create_store() {
+        store = newStore(clock);
+    }
 
     @AfterEach
     void close_runners() {
