@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
 
 /**
@@ -29,59 +30,90 @@ final class RawEvents {
     static final int FETCH_SIZE = 1_000;
 
     private static final String COLUMNS =
-        "event_id, stream_id, stream_version, event_type, schema_version, payload, metadata, recorded_at, checksum";
-    private static final byte[] EMPTY_METADATA = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        "stream_id, stream_version, event_id, event_type, schema_version, recorded_at, payload, metadata, checksum";
     private static final String CHECKSUM = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
     final String table;
+    private final AtomicLong nextPosition = new AtomicLong();
+    private boolean postgres;
 
     RawEvents(String table) {
         this.table = table;
     }
 
-    /** Creates the ceiling table with the columns and indexes of the store's events table. */
+    /**
+     * Creates the ceiling table: a copy of the store's V1 {@code events} table (eventstore-jdbc's
+     * {@code postgres/V1__events.sql} and {@code h2/V1__events.sql}) with the same columns, types, keys and
+     * indexes, under another name.
+     */
     void create(Database db) {
+        String t = table;
         if (db.isPostgres()) {
-            db.execute("CREATE TABLE " + table + " ("
-                    + "position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-                    + "tx_id XID8 NOT NULL DEFAULT pg_current_xact_id(), "
-                    + "event_id UUID NOT NULL, stream_id TEXT NOT NULL, stream_version BIGINT NOT NULL, "
-                    + "event_type TEXT NOT NULL, schema_version INT NOT NULL, payload BYTEA NOT NULL, "
-                    + "metadata BYTEA, recorded_at TIMESTAMPTZ NOT NULL, checksum TEXT NOT NULL, "
-                    + "CONSTRAINT " + table + "_stream UNIQUE (stream_id, stream_version), "
-                    + "CONSTRAINT " + table + "_id UNIQUE (event_id))",
-                "CREATE INDEX " + table + "_tx ON " + table + " (tx_id, position)",
-                "CREATE INDEX " + table + "_time ON " + table + " (recorded_at)");
+            db.execute("CREATE SEQUENCE " + t + "_position_seq AS bigint",
+                "CREATE TABLE " + t + " (global_position bigint NOT NULL, tx_id bigint NOT NULL, "
+                    + "stream_id text NOT NULL, stream_version bigint NOT NULL, event_id uuid NOT NULL, "
+                    + "event_type text NOT NULL, schema_version integer NOT NULL, "
+                    + "recorded_at timestamp(6) with time zone NOT NULL, payload bytea NOT NULL, metadata text, "
+                    + "checksum text NOT NULL, CONSTRAINT " + t + "_pk PRIMARY KEY (global_position), "
+                    + "CONSTRAINT " + t + "_stream_version_uk UNIQUE (stream_id, stream_version), "
+                    + "CONSTRAINT " + t + "_event_id_uk UNIQUE (event_id))",
+                "CREATE INDEX " + t + "_log_idx ON " + t + " (tx_id, global_position)",
+                "CREATE INDEX " + t + "_recorded_at_idx ON " + t + " (recorded_at)",
+                // only COPY relies on these defaults; the inserts name both values like the store does
+                "ALTER TABLE " + t + " ALTER COLUMN global_position SET DEFAULT nextval('" + t + "_position_seq')",
+                "ALTER TABLE " + t + " ALTER COLUMN tx_id SET DEFAULT pg_current_xact_id()::text::bigint");
         } else {
-            db.execute("CREATE TABLE " + table + " ("
-                    + "position BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
-                    + "event_id UUID NOT NULL, stream_id VARCHAR(200) NOT NULL, stream_version BIGINT NOT NULL, "
-                    + "event_type VARCHAR(200) NOT NULL, schema_version INT NOT NULL, "
-                    + "payload VARBINARY(1048576) NOT NULL, metadata VARBINARY(1048576), "
-                    + "recorded_at TIMESTAMP WITH TIME ZONE NOT NULL, checksum VARCHAR(64) NOT NULL, "
-                    + "CONSTRAINT " + table + "_stream UNIQUE (stream_id, stream_version), "
-                    + "CONSTRAINT " + table + "_id UNIQUE (event_id))",
-                "CREATE INDEX " + table + "_time ON " + table + " (recorded_at)");
+            db.execute("CREATE TABLE " + t + " (global_position BIGINT NOT NULL, tx_id BIGINT NOT NULL, "
+                    + "stream_id CHARACTER VARYING NOT NULL, stream_version BIGINT NOT NULL, event_id UUID NOT NULL, "
+                    + "event_type CHARACTER VARYING NOT NULL, schema_version INTEGER NOT NULL, "
+                    + "recorded_at TIMESTAMP(6) WITH TIME ZONE NOT NULL, payload BINARY VARYING NOT NULL, "
+                    + "metadata CHARACTER VARYING, checksum CHARACTER VARYING NOT NULL, "
+                    + "CONSTRAINT " + t + "_pk PRIMARY KEY (global_position), "
+                    + "CONSTRAINT " + t + "_stream_version_uk UNIQUE (stream_id, stream_version), "
+                    + "CONSTRAINT " + t + "_event_id_uk UNIQUE (event_id))",
+                "CREATE INDEX " + t + "_recorded_at_idx ON " + t + " (recorded_at)");
         }
+        postgres = db.isPostgres();
+    }
+
+    /**
+     * The insert: on PostgreSQL the position comes from the sequence and the transaction id from the server in
+     * the same statement (no extra round trip); on H2, whose appends are serialized, from a counter here.
+     */
+    private String insertSql() {
+        return postgres
+            ? "INSERT INTO " + table + " (global_position, tx_id, " + COLUMNS + ") VALUES (nextval('" + table
+                + "_position_seq'), pg_current_xact_id()::text::bigint, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "INSERT INTO " + table + " (global_position, tx_id, " + COLUMNS
+                + ") VALUES (?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    private int bind(PreparedStatement ps, String streamId, long version, EventData event, OffsetDateTime now)
+        throws SQLException {
+        int i = 1;
+        if (!postgres) {
+            ps.setLong(i++, nextPosition.incrementAndGet());
+        }
+        ps.setString(i++, streamId);
+        ps.setLong(i++, version);
+        ps.setObject(i++, event.eventId());
+        ps.setString(i++, event.type());
+        ps.setInt(i++, event.schemaVersion());
+        ps.setObject(i++, now);
+        ps.setBytes(i++, event.payload());
+        ps.setString(i++, null);
+        ps.setString(i, CHECKSUM);
+        return i;
     }
 
     /** Inserts {@code events} as versions {@code firstVersion…} of a stream in one transaction. */
     void insertBatch(Connection c, String streamId, long firstVersion, List<EventData> events) throws SQLException {
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(insertSql())) {
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             long version = firstVersion;
             for (EventData event : events) {
-                ps.setObject(1, event.eventId());
-                ps.setString(2, streamId);
-                ps.setLong(3, version++);
-                ps.setString(4, event.type());
-                ps.setInt(5, event.schemaVersion());
-                ps.setBytes(6, event.payload());
-                ps.setBytes(7, EMPTY_METADATA);
-                ps.setObject(8, now);
-                ps.setString(9, CHECKSUM);
+                bind(ps, streamId, version++, event, now);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -96,17 +128,8 @@ final class RawEvents {
 
     /** Inserts one event in its own auto-committed statement: the single-append ceiling. */
     void insertOne(Connection c, String streamId, long version, EventData event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setObject(1, event.eventId());
-            ps.setString(2, streamId);
-            ps.setLong(3, version);
-            ps.setString(4, event.type());
-            ps.setInt(5, event.schemaVersion());
-            ps.setBytes(6, event.payload());
-            ps.setBytes(7, EMPTY_METADATA);
-            ps.setObject(8, OffsetDateTime.now(ZoneOffset.UTC));
-            ps.setString(9, CHECKSUM);
+        try (PreparedStatement ps = c.prepareStatement(insertSql())) {
+            bind(ps, streamId, version, event, OffsetDateTime.now(ZoneOffset.UTC));
             ps.executeUpdate();
         }
     }
@@ -116,18 +139,20 @@ final class RawEvents {
         throws SQLException, IOException {
         HexFormat hex = HexFormat.of();
         String now = OffsetDateTime.now(ZoneOffset.UTC).toString();
-        String metadata = "\\x" + hex.formatHex(EMPTY_METADATA);
         StringBuilder csv = new StringBuilder(events.size() * 512);
         long version = firstVersion;
         for (EventData event : events) {
             // stream ids and type names of the benchmark need no CSV quoting
-            csv.append(event.eventId()).append(',').append(streamId).append(',').append(version++).append(',')
-                .append(event.type()).append(',').append(event.schemaVersion()).append(",\\x");
+            csv.append(streamId).append(',').append(version++).append(',').append(event.eventId()).append(',')
+                .append(event.type()).append(',').append(event.schemaVersion()).append(',').append(now)
+                .append(",\\x");
             hex.formatHex(csv, event.payload());
-            csv.append(',').append(metadata).append(',').append(now).append(',').append(CHECKSUM).append('\n');
+            // an empty unquoted CSV field is NULL: the metadata of these events is empty, as the store writes it
+            csv.append(",,").append(CHECKSUM).append('\n');
         }
         c.setAutoCommit(false);
         try {
+            // positions and the transaction id come from the column defaults set in create()
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + COLUMNS
                 + ") FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
             c.commit();
@@ -142,15 +167,24 @@ final class RawEvents {
     /** Selects one stream in version order, decodes every payload and folds it: the replay ceiling. */
     BankEvents.Account replay(Connection c, String streamId) throws SQLException {
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, " + COLUMNS + " FROM " + table
+        try (PreparedStatement ps = c.prepareStatement("SELECT global_position, " + COLUMNS + " FROM " + table
             + " WHERE stream_id = ? ORDER BY stream_version")) {
             ps.setFetchSize(FETCH_SIZE);
             ps.setString(1, streamId);
             BankEvents.Account state = BankEvents.Account.EMPTY;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    readRow(rs);
-                    state = BankEvents.evolve(state, BankEvents.decode(rs.getString(5), rs.getBytes(7)));
+                    rs.getLong(1);
+                    rs.getString(2);
+                    rs.getLong(3);
+                    rs.getObject(4, UUID.class);
+                    String type = rs.getString(5);
+                    rs.getInt(6);
+                    rs.getObject(7, OffsetDateTime.class);
+                    byte[] payload = rs.getBytes(8);
+                    rs.getString(9);
+                    rs.getString(10);
+                    state = BankEvents.evolve(state, BankEvents.decode(type, payload));
                 }
             }
             c.commit();
@@ -163,8 +197,8 @@ final class RawEvents {
     /** Reads up to {@code limit} rows after {@code position} in log order; returns the last position read. */
     long readPage(Connection c, long position, int limit, long[] checksum) throws SQLException {
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("SELECT position, " + COLUMNS + " FROM " + table
-            + " WHERE position > ? ORDER BY position LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT global_position, " + COLUMNS + " FROM " + table
+            + " WHERE global_position > ? ORDER BY global_position LIMIT ?")) {
             ps.setFetchSize(FETCH_SIZE);
             ps.setLong(1, position);
             ps.setInt(2, limit);
@@ -185,16 +219,16 @@ final class RawEvents {
     /** Reads every column of a row the way a store builds its recorded event; returns a value to consume. */
     private static long readRow(ResultSet rs) throws SQLException {
         long position = rs.getLong(1);
-        UUID id = rs.getObject(2, UUID.class);
-        String stream = rs.getString(3);
-        long version = rs.getLong(4);
+        String stream = rs.getString(2);
+        long version = rs.getLong(3);
+        UUID id = rs.getObject(4, UUID.class);
         String type = rs.getString(5);
         int schemaVersion = rs.getInt(6);
-        byte[] payload = rs.getBytes(7);
-        byte[] metadata = rs.getBytes(8);
-        OffsetDateTime at = rs.getObject(9, OffsetDateTime.class);
+        OffsetDateTime at = rs.getObject(7, OffsetDateTime.class);
+        byte[] payload = rs.getBytes(8);
+        String metadata = rs.getString(9);
         String checksum = rs.getString(10);
         return position + id.getLeastSignificantBits() + stream.length() + version + type.length() + schemaVersion
-            + payload.length + (metadata == null ? 0 : metadata.length) + at.getNano() + checksum.length();
+            + payload.length + (metadata == null ? 0 : metadata.length()) + at.getNano() + checksum.length();
     }
 }
