@@ -150,7 +150,8 @@ public final class InMemoryEventStore implements EventStore {
             if (from > size) {
                 return Stream.empty();
             }
-            long to = Math.min(size, from - 1 + maxCount);
+            // maxCount is often Long.MAX_VALUE ("to the end"): compare before adding, so the sum cannot overflow
+            long to = maxCount > size - from ? size : from - 1 + maxCount;
             return LongStream.rangeClosed(from, to).mapToObj(version -> stream.get((int) version - 1));
         }
         long from = Math.min(fromVersion, size);

@@ -171,15 +171,12 @@ public final class HashChain {
                         + " was expected"));
             }
             if (!link(previous, current).equals(current.checksum())) {
-                boolean swapped = next != null && next.version() == current.version() + 1
-                    && link(next.checksum(), current.eventId(), streamId, next.version(), current.recordedAt(),
-                        current.type(), current.schemaVersion(), current.payload(), current.metadata())
-                        .equals(current.checksum());
-                IntegrityReport.Reason reason = swapped
+                long writtenAt = versionWrittenAt(current, next, events);
+                IntegrityReport.Reason reason = writtenAt > 0
                     ? IntegrityReport.Reason.ORDER_CHANGED : IntegrityReport.Reason.CONTENT_CHANGED;
-                String why = swapped
-                    ? "event " + current.eventId() + " was written after version " + next.version()
-                        + " but now stands before it"
+                String why = writtenAt > 0
+                    ? "event " + current.eventId() + " was written at version " + writtenAt
+                        + " but now stands at version " + current.version()
                     : "its checksum does not match its content (event " + current.eventId() + ")";
                 return IntegrityReport.broken(checked, new IntegrityReport.Violation(streamId, current.version(),
                     reason, "Stream '" + streamId + "' is broken at version " + current.version() + ": " + why));
@@ -202,6 +199,35 @@ public final class HashChain {
                     + " but was seen at version " + expectedVersion + ": its newest events were removed"));
         }
         return IntegrityReport.intact(checked);
+    }
+
+    /**
+     * Finds where an event whose link is broken was originally written, by looking ahead in the stream: a moved
+     * event's checksum still matches its content at its old version after its old predecessor. Its old
+     * predecessor is either the event now just before that version (it stayed) or the event now at that version
+     * (the two were swapped). Only runs on the failure path, so the extra hashing and the consumed iterator do not
+     * matter.
+     *
+     * @return the version the event was written at, or 0 when its content no longer matches any place (changed)
+     */
+    private long versionWrittenAt(RecordedEvent misplaced, RecordedEvent next, Iterator<RecordedEvent> rest) {
+        RecordedEvent before = misplaced;
+        RecordedEvent candidate = next;
+        while (candidate != null) {
+            long version = candidate.version();
+            if (linkAt(before.checksum(), misplaced, version).equals(misplaced.checksum())
+                || linkAt(candidate.checksum(), misplaced, version).equals(misplaced.checksum())) {
+                return version;
+            }
+            before = candidate;
+            candidate = rest.hasNext() ? rest.next() : null;
+        }
+        return 0;
+    }
+
+    private String linkAt(String previousChecksum, RecordedEvent event, long version) {
+        return link(previousChecksum, event.eventId(), event.streamId(), version, event.recordedAt(), event.type(),
+            event.schemaVersion(), event.payload(), event.metadata());
     }
 
     /** Feeds the canonical encoding into a digest or MAC without building it in memory. */

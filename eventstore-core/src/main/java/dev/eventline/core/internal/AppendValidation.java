@@ -65,8 +65,14 @@ public final class AppendValidation {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == 0) {
-                throw new InvalidEventException("Invalid " + what + " '" + name.replace("\0", "\\u0000")
+                throw new InvalidEventException("Invalid " + what + " '" + escapeControls(name)
                     + "': it contains NUL (index: " + i + "), which databases cannot store. Remove it.");
+            }
+            if (Character.isISOControl(c)) {
+                // line breaks and other control characters in ids forge log lines and break URLs and file names
+                throw new InvalidEventException("Invalid " + what + " '" + escapeControls(name)
+                    + "': it contains the control character U+" + String.format("%04X", (int) c) + " (index: " + i
+                    + "). Remove it.");
             }
             if (Character.isHighSurrogate(c)) {
                 if (i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
@@ -81,5 +87,18 @@ public final class AppendValidation {
                     + "), which is not valid Unicode text. Fix the text's encoding.");
             }
         }
+    }
+
+    private static String escapeControls(String name) {
+        StringBuilder escaped = new StringBuilder(name.length() + 8);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isISOControl(c)) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            } else {
+                escaped.append(c);
+            }
+        }
+        return escaped.toString();
     }
 }
