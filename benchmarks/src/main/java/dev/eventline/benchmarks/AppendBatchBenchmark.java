@@ -1,5 +1,6 @@
 package dev.eventline.benchmarks;
 
+import dev.eventline.core.ExpectedVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ public class AppendBatchBenchmark {
     @Param({"h2mem", "h2file", "postgres"})
     public String db;
 
+    private Fixture fixture;
     private Database database;
     private Connection connection;
     private final RawEvents raw = new RawEvents("raw_events");
@@ -42,7 +44,8 @@ public class AppendBatchBenchmark {
     /** Starts the database and creates the store's schema and the ceiling table. */
     @Setup
     public void setUp() throws SQLException {
-        database = Database.open(db);
+        fixture = Fixture.open(db);
+        database = fixture.database;
         raw.create(database);
         connection = database.dataSource.getConnection();
     }
@@ -51,7 +54,33 @@ public class AppendBatchBenchmark {
     @TearDown
     public void tearDown() throws SQLException {
         connection.close();
-        database.close();
+        fixture.close();
+    }
+
+    private void eventline(int size) {
+        long n = stream++;
+        fixture.store.append("acc-el-" + n, ExpectedVersion.noStream(), Payloads.batch((int) n, size));
+    }
+
+    /** Eventline: 10 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(10)
+    public void eventlineBatch10() {
+        eventline(10);
+    }
+
+    /** Eventline: 100 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(100)
+    public void eventlineBatch100() {
+        eventline(100);
+    }
+
+    /** Eventline: 1,000 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public void eventlineBatch1000() {
+        eventline(1_000);
     }
 
     private void jdbc(int size) throws SQLException {

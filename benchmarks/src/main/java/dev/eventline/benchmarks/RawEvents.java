@@ -194,23 +194,27 @@ final class RawEvents {
         }
     }
 
-    /** Reads up to {@code limit} rows after {@code position} in log order; returns the last position read. */
-    long readPage(Connection c, long position, int limit, long[] checksum) throws SQLException {
+    /**
+     * Reads up to {@code limit} rows after {@code position} in log order; returns the number of rows, puts the
+     * last position read in {@code out[0]} and adds a value of every row to {@code out[1]}.
+     */
+    int readPage(Connection c, long position, int limit, long[] out) throws SQLException {
         c.setAutoCommit(false);
         try (PreparedStatement ps = c.prepareStatement("SELECT global_position, " + COLUMNS + " FROM " + table
             + " WHERE global_position > ? ORDER BY global_position LIMIT ?")) {
             ps.setFetchSize(FETCH_SIZE);
             ps.setLong(1, position);
             ps.setInt(2, limit);
-            long last = position;
+            int rows = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    last = rs.getLong(1);
-                    checksum[0] += readRow(rs);
+                    out[0] = rs.getLong(1);
+                    out[1] += readRow(rs);
+                    rows++;
                 }
             }
             c.commit();
-            return last;
+            return rows;
         } finally {
             c.setAutoCommit(true);
         }
