@@ -1,0 +1,112 @@
+package dev.eventline.jdbc;
+
+/**
+ * PostgreSQL (13 or newer): events carry the writing transaction's id and readers only take rows below the
+ * oldest running transaction, so the global log has an exact order without serializing writers.
+ * <p>
+ * Why this is exact: {@code pg_snapshot_xmin(pg_current_snapshot())} is the smallest transaction id still
+ * running when the reading statement took its snapshot. Every transaction below it has finished, so every row
+ * they committed is visible to that statement, and every row committed later belongs to a transaction whose id
+ * is at least that horizon. The rows a reader is handed are therefore final, and anything that becomes visible
+ * later sorts after them in {@code (tx_id, global_position)} order: a cursor on that pair never skips an event.
+ * The price is that one long open writing transaction (anywhere in the cluster) holds every reader back; see
+ * {@link JdbcEventStore#horizonStatus()}.
+ * <p>
+ * Thread-safety: immutable, safe for concurrent use.
+ *
+ * @since 0.1
+ */
+public final class PostgresDialect implements Dialect {
+
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /** The horizon: every transaction id below it has committed or rolled back. */
+    static final String HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+    static final String EVENT_COLUMNS = """
+        global_position, tx_id, stream_id, stream_version, event_id, event_type, schema_version, recorded_at, \
+        payload, metadata, checksum""";
+
+    static final String LOCK_STREAM = """
+        SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ? FOR UPDATE""";
+
+    /** The transaction id and {@code n} fresh positions in one round trip; the ids are sorted in Java. */
+    static final String ALLOCATE = """
+        SELECT pg_current_xact_id()::text::bigint, nextval('${schema}${prefix}events_position_seq')
+        FROM generate_series(1, ?)""";
+
+    static final String INSERT_STREAM = """
+        INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum) VALUES (?, ?, ?)""";
+
+    static final String UPDATE_STREAM = """
+        UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
+        WHERE stream_id = ? AND stream_version = ?""";
+
+    static final String INSERT_EVENT = """
+        INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
+        event_type, schema_version, recorded_at, payload, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    static final String STREAM_VERSION = """
+        SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
+
+    static final String READ_STREAM_FORWARDS = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version >= ?
+        ORDER BY stream_version LIMIT ?""";
+
+    static final String READ_STREAM_BACKWARDS = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version <= ?
+        ORDER BY stream_version DESC LIMIT ?""";
+
+    static final String READ_STREAM_BETWEEN = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version > ?
+        AND recorded_at >= ? AND recorded_at < ? ORDER BY stream_version LIMIT ?""";
+
+    static final String READ_ALL = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE tx_id < ${horizon}
+        AND (tx_id, global_position) > (?, ?) ORDER BY tx_id, global_position LIMIT ?""";
+
+    static final String READ_ALL_BETWEEN = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE tx_id < ${horizon}
+        AND (tx_id, global_position) > (?, ?) AND recorded_at >= ? AND recorded_at < ?
+        ORDER BY tx_id, global_position LIMIT ?""";
+
+    static final String HEAD_POSITION = """
+        SELECT tx_id, global_position FROM ${schema}${prefix}events WHERE tx_id < ${horizon}
+        ORDER BY tx_id DESC, global_position DESC LIMIT 1""";
+
+    static final String FIND_BY_IDS = """
+        SELECT ${columns} FROM ${schema}${prefix}events WHERE event_id = ANY(?) ORDER BY stream_id, stream_version""";
+
+    static final String STREAM_IDS = """
+        SELECT stream_id FROM ${schema}${prefix}streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?""";
+
+    /** The writing transaction that has been open longest, as seen by this role. */
+    static final String OLDEST_WRITER = """
+        SELECT pid, datname, usename, application_name, state,
+               EXTRACT(EPOCH FROM (clock_timestamp() - xact_start))::float8
+        FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+        ORDER BY age(backend_xid) DESC LIMIT 1""";
+
+    /** Prepared (two-phase) transactions hold the horizon too, and survive restarts. */
+    static final String OLDEST_PREPARED = """
+        SELECT gid, database, owner, EXTRACT(EPOCH FROM (clock_timestamp() - prepared))::float8
+        FROM pg_prepared_xacts ORDER BY prepared LIMIT 1""";
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String folder() {
+        return "postgres";
+    }
+
+    @Override
+    public boolean usesTransactionIdOrder() {
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL";
+    }
+}

@@ -1,0 +1,39 @@
+package dev.eventline.jdbc;
+
+import dev.eventline.jdbc.internal.Identifiers;
+
+/** The event store's statements for one dialect, with the table names filled in once at build time. */
+record StoreSql(String lockStream, String allocate, String insertStream, String updateStream, String insertEvent,
+                String streamVersion, String readStreamForwards, String readStreamBackwards, String readStreamBetween,
+                String readAll, String readAllBetween, String headPosition, String findByIds, String streamIds) {
+
+    static StoreSql of(Dialect dialect, String schema, String prefix) {
+        if (dialect instanceof PostgresDialect) {
+            return new StoreSql(
+                r(PostgresDialect.LOCK_STREAM, schema, prefix), r(PostgresDialect.ALLOCATE, schema, prefix),
+                r(PostgresDialect.INSERT_STREAM, schema, prefix), r(PostgresDialect.UPDATE_STREAM, schema, prefix),
+                r(PostgresDialect.INSERT_EVENT, schema, prefix), r(PostgresDialect.STREAM_VERSION, schema, prefix),
+                r(PostgresDialect.READ_STREAM_FORWARDS, schema, prefix),
+                r(PostgresDialect.READ_STREAM_BACKWARDS, schema, prefix),
+                r(PostgresDialect.READ_STREAM_BETWEEN, schema, prefix), r(PostgresDialect.READ_ALL, schema, prefix),
+                r(PostgresDialect.READ_ALL_BETWEEN, schema, prefix), r(PostgresDialect.HEAD_POSITION, schema, prefix),
+                r(PostgresDialect.FIND_BY_IDS, schema, prefix), r(PostgresDialect.STREAM_IDS, schema, prefix));
+        } else if (dialect instanceof H2Dialect) {
+            return new StoreSql(
+                r(H2Dialect.LOCK_STREAM, schema, prefix), r(H2Dialect.ALLOCATE, schema, prefix),
+                r(H2Dialect.INSERT_STREAM, schema, prefix), r(H2Dialect.UPDATE_STREAM, schema, prefix),
+                r(H2Dialect.INSERT_EVENT, schema, prefix), r(H2Dialect.STREAM_VERSION, schema, prefix),
+                r(H2Dialect.READ_STREAM_FORWARDS, schema, prefix), r(H2Dialect.READ_STREAM_BACKWARDS, schema, prefix),
+                r(H2Dialect.READ_STREAM_BETWEEN, schema, prefix), r(H2Dialect.READ_ALL, schema, prefix),
+                r(H2Dialect.READ_ALL_BETWEEN, schema, prefix), r(H2Dialect.HEAD_POSITION, schema, prefix),
+                r(H2Dialect.FIND_BY_IDS, schema, prefix), r(H2Dialect.STREAM_IDS, schema, prefix));
+        }
+        throw new IllegalStateException("unexpected Dialect: " + dialect.getClass().getName());
+    }
+
+    private static String r(String sql, String schema, String prefix) {
+        return Identifiers.render(sql, schema, prefix)
+            .replace("${columns}", PostgresDialect.EVENT_COLUMNS)
+            .replace("${horizon}", PostgresDialect.HORIZON);
+    }
+}

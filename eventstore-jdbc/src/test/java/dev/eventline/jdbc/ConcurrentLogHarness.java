@@ -1,0 +1,183 @@
+package dev.eventline.jdbc;
+
+import dev.eventline.core.AppendResult;
+import dev.eventline.core.EventData;
+import dev.eventline.core.EventStore;
+import dev.eventline.core.ExpectedVersion;
+import dev.eventline.core.LogPosition;
+import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.StorageException;
+import dev.eventline.jdbc.testing.CommitHookDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * Writers appending to many streams (sleeping inside their transactions, some rolled back) while readers tail the
+ * log: the O-1/O-2 scenario of RELIABILITY.md. Collects what was committed and what each reader saw.
+ */
+final class ConcurrentLogHarness {
+
+    /** What one tailing reader saw. */
+    static final class Tail {
+        final List<UUID> seen = new ArrayList<>();
+        final Map<String, Long> lastVersionByStream = new HashMap<>();
+        long cursorRegressions;
+        long versionRegressions;
+    }
+
+    final Set<UUID> committed = ConcurrentHashMap.newKeySet();
+    final Set<UUID> rolledBack = ConcurrentHashMap.newKeySet();
+    final AtomicLong unexpectedErrors = new AtomicLong();
+    final Tail tail = new Tail();
+    final List<UUID> naiveSeen = new ArrayList<>();
+
+    /** Sleeps 0-5 ms inside every transaction and rolls back 5% of them at commit. */
+    static void installChaos(CommitHookDataSource dataSource) {
+        dataSource.beforeCommit(connection -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            sleepMicros(random.nextInt(5_000));
+            if (random.nextInt(100) < 5) {
+                throw new SQLException("injected rollback", "40001");
+            }
+        });
+    }
+
+    /**
+     * @param store the store under test
+     * @param writers writer threads
+     * @param streams how many streams they spread over
+     * @param duration how long they write
+     * @param naiveSource when not null, a naive reader follows {@code global_position > last} with plain SQL on it
+     * @param eventsTable the events table's name for the naive reader
+     */
+    void run(EventStore store, int writers, int streams, Duration duration, DataSource naiveSource,
+             String eventsTable) throws InterruptedException {
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Thread> threads = new ArrayList<>();
+        long deadline = System.nanoTime() + duration.toNanos();
+        for (int w = 0; w < writers; w++) {
+            threads.add(start("writer-" + w, () -> write(store, streams, deadline)));
+        }
+        Thread reader = start("reader", () -> tail(store, writing));
+        Thread naive = naiveSource == null ? null
+            : start("naive-reader", () -> naiveTail(naiveSource, eventsTable, writing));
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        writing.set(false);
+        reader.join(TimeUnit.SECONDS.toMillis(60));
+        if (naive != null) {
+            naive.join(TimeUnit.SECONDS.toMillis(60));
+        }
+    }
+
+    private void write(EventStore store, int streams, long deadline) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        while (System.nanoTime() < deadline) {
+            String stream = "stream-" + random.nextInt(streams);
+            List<EventData> batch = new ArrayList<>();
+            int size = 1 + random.nextInt(5);
+            for (int i = 0; i < size; i++) {
+                batch.add(EventData.of("Ticked", "{\"n\":" + i + "}"));
+            }
+            try {
+                AppendResult result = store.append(stream, ExpectedVersion.any(), batch);
+                result.events().forEach(event -> committed.add(event.eventId()));
+            } catch (StorageException e) {
+                if (e.getMessage().contains("injected rollback")) {
+                    batch.forEach(event -> rolledBack.add(event.eventId()));
+                } else {
+                    unexpectedErrors.incrementAndGet();
+                    e.printStackTrace();
+                }
+            } catch (RuntimeException e) {
+                unexpectedErrors.incrementAndGet();
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private void tail(EventStore store, AtomicBoolean writing) {
+        LogPosition cursor = LogPosition.START;
+        while (true) {
+            boolean finalPass = !writing.get();
+            List<RecordedEvent> page = store.readAll(cursor, 100);
+            for (RecordedEvent event : page) {
+                if (!event.position().isAfter(cursor)) {
+                    tail.cursorRegressions++;
+                }
+                Long last = tail.lastVersionByStream.put(event.streamId(), event.version());
+                if (last != null && last >= event.version()) {
+                    tail.versionRegressions++;
+                }
+                tail.seen.add(event.eventId());
+                cursor = event.position();
+            }
+            if (page.isEmpty()) {
+                if (finalPass) {
+                    return;
+                }
+                sleepMicros(500);
+            }
+        }
+    }
+
+    private void naiveTail(DataSource dataSource, String eventsTable, AtomicBoolean writing) {
+        long last = 0;
+        String sql = "SELECT global_position, event_id FROM " + eventsTable
+            + " WHERE global_position > ? ORDER BY global_position LIMIT 100";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            while (true) {
+                boolean finalPass = !writing.get();
+                statement.setLong(1, last);
+                int rows = 0;
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        last = result.getLong(1);
+                        naiveSeen.add(result.getObject(2, UUID.class));
+                        rows++;
+                    }
+                }
+                if (rows == 0) {
+                    if (finalPass) {
+                        return;
+                    }
+                    sleepMicros(500);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Thread start(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    static void sleepMicros(long micros) {
+        try {
+            TimeUnit.MICROSECONDS.sleep(micros);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

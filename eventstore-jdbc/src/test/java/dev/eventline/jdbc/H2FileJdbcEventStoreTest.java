@@ -1,0 +1,11 @@
+package dev.eventline.jdbc;
+
+import dev.eventline.jdbc.testing.H2TestDatabases;
+import javax.sql.DataSource;
+
+class H2FileJdbcEventStoreTest extends JdbcEventStoreBehaviour {
+    @Override
+    protected DataSource newDataSource() {
+        return H2TestDatabases.inTempFile();
+    }
+}
