@@ -17,9 +17,12 @@ import dev.eventline.examples.bank.http.HttpApi;
 import dev.eventline.examples.bank.readmodel.AccountBalanceModel;
 import dev.eventline.examples.bank.readmodel.InventoryModel;
 import dev.eventline.examples.bank.readmodel.OrderSummaryModel;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.BankProjection;
 import dev.eventline.examples.bank.readmodel.ReadModel;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import dev.eventline.examples.bank.readmodel.UserActivityModel;
+import dev.eventline.projections.JdbcCheckpointStore;
+import dev.eventline.projections.ProjectionRunner;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -130,16 +133,25 @@ public final class BankApp implements AutoCloseable {
             List<AggregateHandler> handlers = AggregateHandlers.create(BankDomain.kinds(), store, codec, snapshots,
                 config.snapshotFrequency());
 
-            // 4. The four read models, kept up to date from the global log.
-            List<ReadModel> readModels = List.of(new AccountBalanceModel(), new OrderSummaryModel(),
-                new InventoryModel(), new UserActivityModel());
-            var projections = new ProjectionEngine(store, dataSource, codec::decode, readModels);
-            resources.add(projections);
+            // 4. The four read models as projections on JDBC tables: each batch of rows commits with its
+            //    checkpoint; rebuilds fill shadow tables while queries keep reading the live ones.
+            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            var checkpoints = JdbcCheckpointStore.builder(dataSource).build();
+            checkpoints.createSchema();
+            ProjectionRunner.Builder runnerBuilder = ProjectionRunner.builder(store)
+                .checkpoints(checkpoints)
+                .meterRegistry(registry);
+            for (ReadModel model : List.of(new AccountBalanceModel(), new OrderSummaryModel(), new InventoryModel(),
+                new UserActivityModel())) {
+                runnerBuilder.register(new BankProjection(model, codec::decode));
+            }
+            ProjectionRunner runner = runnerBuilder.build();
+            resources.add(runner);
+            runner.start();
+            var projections = new ReadModels(runner);
 
             // 5. Metrics, idempotency records, and the application services.
-            var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var metrics = new BankMetrics(registry);
-            metrics.projections(projections);
             var positions = new RecentPositions();
             var service = new BankService(store, codec, handlers, new CommandDeduplicator(dataSource), projections,
                 positions, metrics);

@@ -5,7 +5,7 @@ import dev.eventline.examples.bank.app.BankMetrics;
 import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
 import dev.eventline.examples.bank.app.EventCodec;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import javax.sql.DataSource;
 
 /**
@@ -22,6 +22,6 @@ import javax.sql.DataSource;
  * @param metrics the meters
  */
 public record BankComponents(BankConfig config, EventStore store, DataSource dataSource, EventCodec codec,
-                             BankService service, BankQueries queries, ProjectionEngine projections,
+                             BankService service, BankQueries queries, ReadModels projections,
                              BankMetrics metrics) {
 }

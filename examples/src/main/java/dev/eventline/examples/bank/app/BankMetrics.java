@@ -1,16 +1,14 @@
 package dev.eventline.examples.bank.app;
 
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The bank's Micrometer meters: events appended, command and query latency by type and outcome, and
- * each read model's lag.
+ * The bank's Micrometer meters: events appended, command and query latency by type and outcome (the read
+ * models' lag comes from the projection runner's own gauges).
  * <p>
  * Thread-safety: safe for concurrent use.
  */
@@ -57,21 +55,5 @@ public final class BankMetrics {
     public void query(String queryType, String outcome, Duration elapsed) {
         Timer.builder("eventline_query_latency").description("Query handling time")
             .tag("query_type", queryType).tag("outcome", outcome).register(registry).record(elapsed);
-    }
-
-    /**
-     * Registers a lag gauge per read model.
-     *
-     * @param engine the read models' runner
-     */
-    public void projections(ProjectionEngine engine) {
-        for (String name : engine.names()) {
-            Gauge.builder("eventline_projection_lag", engine, e -> e.status(name).lag())
-                .description("Global positions the read model is behind the head of the log")
-                .tag("projection", name).register(registry);
-            Gauge.builder("eventline_projection_position", engine, e -> e.status(name).position())
-                .description("Global position of the last event applied to the read model")
-                .tag("projection", name).register(registry);
-        }
     }
 }

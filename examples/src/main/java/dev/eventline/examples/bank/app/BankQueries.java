@@ -7,7 +7,7 @@ import dev.eventline.examples.bank.http.QueryFilters;
 import dev.eventline.examples.bank.readmodel.AccountBalanceModel;
 import dev.eventline.examples.bank.readmodel.InventoryModel;
 import dev.eventline.examples.bank.readmodel.OrderSummaryModel;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import dev.eventline.examples.bank.readmodel.Tables;
 import dev.eventline.examples.bank.readmodel.UserActivityModel;
 import java.sql.Connection;
@@ -52,7 +52,7 @@ public final class BankQueries {
 
     private final EventStore store;
     private final DataSource dataSource;
-    private final ProjectionEngine projections;
+    private final ReadModels projections;
     private final RecentPositions positions;
     private final BankMetrics metrics;
 
@@ -63,7 +63,7 @@ public final class BankQueries {
      * @param positions recent global positions
      * @param metrics the meters
      */
-    public BankQueries(EventStore store, DataSource dataSource, ProjectionEngine projections,
+    public BankQueries(EventStore store, DataSource dataSource, ReadModels projections,
                        RecentPositions positions, BankMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -151,7 +151,7 @@ public final class BankQueries {
             Object result;
             try (Connection c = dataSource.getConnection()) {
                 c.setReadOnly(false);
-                result = type.answer().answer(c, projections.tables(type.projection()), parsed);
+                result = type.answer().answer(c, Tables.live(), parsed);
             }
             outcome = "ok";
             return result;

@@ -16,7 +16,7 @@ import dev.eventline.examples.bank.domain.AggregateNotFoundException;
 import dev.eventline.examples.bank.domain.BusinessRuleException;
 import dev.eventline.examples.bank.http.ApiException;
 import dev.eventline.examples.bank.http.Json;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.sql.SQLException;
@@ -58,7 +58,7 @@ public final class BankService {
     private final EventCodec codec;
     private final List<AggregateHandler> handlers;
     private final CommandDeduplicator deduplicator;
-    private final ProjectionEngine projections;
+    private final ReadModels projections;
     private final RecentPositions positions;
     private final BankMetrics metrics;
     private final ReentrantLock[] stripes = new ReentrantLock[LOCK_STRIPES];
@@ -183,7 +183,7 @@ public final class BankService {
      * @param metrics the meters
      */
     public BankService(EventStore store, EventCodec codec, List<AggregateHandler> handlers,
-                       CommandDeduplicator deduplicator, ProjectionEngine projections, RecentPositions positions,
+                       CommandDeduplicator deduplicator, ReadModels projections, RecentPositions positions,
                        BankMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.codec = Objects.requireNonNull(codec, "codec");

@@ -1,7 +1,7 @@
 package dev.eventline.examples.bank.app;
 
 import dev.eventline.core.EventStore;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import dev.eventline.examples.bank.readmodel.ProjectionStatus;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
@@ -20,7 +20,7 @@ public final class Health {
 
     private final EventStore store;
     private final DataSource dataSource;
-    private final ProjectionEngine projections;
+    private final ReadModels projections;
 
     /**
      * A health answer.
@@ -40,7 +40,7 @@ public final class Health {
      * @param dataSource the database
      * @param projections the read models' runner
      */
-    public Health(EventStore store, DataSource dataSource, ProjectionEngine projections) {
+    public Health(EventStore store, DataSource dataSource, ReadModels projections) {
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.projections = Objects.requireNonNull(projections, "projections");
@@ -65,9 +65,15 @@ public final class Health {
                 eventStore = false;
             }
         }
-        boolean readModels = true;
-        for (ProjectionStatus status : projections.statuses()) {
-            readModels &= !status.status().equals("failed") && !status.status().equals("stopped");
+        boolean readModels = eventStore;
+        if (eventStore) {
+            try {
+                for (ProjectionStatus status : projections.statuses()) {
+                    readModels &= !status.status().equals("failed") && !status.status().equals("stopped");
+                }
+            } catch (RuntimeException e) {
+                readModels = false;
+            }
         }
         checks.put("event_store", eventStore ? "UP" : "DOWN");
         checks.put("database", database ? "UP" : "DOWN");

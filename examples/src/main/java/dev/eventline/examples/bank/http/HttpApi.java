@@ -15,7 +15,7 @@ import dev.eventline.examples.bank.app.CommandRequest;
 import dev.eventline.examples.bank.app.Health;
 import dev.eventline.examples.bank.domain.AggregateNotFoundException;
 import dev.eventline.examples.bank.domain.BusinessRuleException;
-import dev.eventline.examples.bank.readmodel.ProjectionEngine;
+import dev.eventline.examples.bank.readmodel.ReadModels;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -53,7 +53,7 @@ public final class HttpApi {
 
     private final BankService service;
     private final BankQueries queries;
-    private final ProjectionEngine projections;
+    private final ReadModels projections;
     private final Health health;
     private final PrometheusMeterRegistry metrics;
     private final HttpSupport http;
@@ -66,7 +66,7 @@ public final class HttpApi {
      * @param metrics the registry scraped by {@code /metrics}
      * @param maxBodyBytes the request body limit
      */
-    public HttpApi(BankService service, BankQueries queries, ProjectionEngine projections, Health health,
+    public HttpApi(BankService service, BankQueries queries, ReadModels projections, Health health,
                    PrometheusMeterRegistry metrics, long maxBodyBytes) {
         this.service = service;
         this.queries = queries;
@@ -287,12 +287,11 @@ public final class HttpApi {
         http.json(ctx, 200, service.eventsBetween(aggregateId, from, to));
     }
 
-    private void rebuild(Context ctx) throws SQLException {
+    private void rebuild(Context ctx) {
         String name = projection(ctx);
-        projections.rebuild(name);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("projection", name);
-        answer.put("status", projections.status(name).status());
+        answer.put("status", projections.rebuild(name).status());
         http.json(ctx, 202, answer);
     }
 

@@ -2,6 +2,7 @@ package dev.eventline.examples.bank.readmodel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.examples.bank.account.Account;
 import dev.eventline.examples.bank.account.AccountEvent.AccountClosed;
 import dev.eventline.examples.bank.account.AccountEvent.AccountCreated;
 import dev.eventline.examples.bank.account.AccountEvent.MoneyDeposited;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code account_balance} read model: each account's balance and status, and its transaction history
@@ -55,6 +57,11 @@ public final class AccountBalanceModel implements ReadModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<String> eventTypes() {
+        return Account.EVENT_TYPES.keySet();
     }
 
     @Override

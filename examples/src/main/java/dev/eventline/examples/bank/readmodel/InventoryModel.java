@@ -2,6 +2,7 @@ package dev.eventline.examples.bank.readmodel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.examples.bank.inventory.Stock;
 import dev.eventline.examples.bank.inventory.InventoryEvent.StockAdded;
 import dev.eventline.examples.bank.inventory.InventoryEvent.StockReleased;
 import dev.eventline.examples.bank.inventory.InventoryEvent.StockReserved;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code inventory} read model: stock on hand, reserved and available per product, every stock movement,
@@ -60,6 +62,11 @@ public final class InventoryModel implements ReadModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<String> eventTypes() {
+        return Stock.EVENT_TYPES.keySet();
     }
 
     @Override

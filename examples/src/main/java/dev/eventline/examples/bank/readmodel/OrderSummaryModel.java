@@ -2,6 +2,7 @@ package dev.eventline.examples.bank.readmodel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.examples.bank.order.Order;
 import dev.eventline.examples.bank.order.OrderEvent.OrderCancelled;
 import dev.eventline.examples.bank.order.OrderEvent.OrderPlaced;
 import dev.eventline.examples.bank.order.OrderEvent.OrderShipped;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code order_summary} read model: each order's details and status, every customer's and every product's
@@ -62,6 +64,11 @@ public final class OrderSummaryModel implements ReadModel {
     }
 
     @Override
+    public Set<String> eventTypes() {
+        return Order.EVENT_TYPES.keySet();
+    }
+
+    @Override
     public List<String> tables() {
         return List.of("orders", "items", "daily");
     }
@@ -72,12 +79,12 @@ public final class OrderSummaryModel implements ReadModel {
             "CREATE TABLE IF NOT EXISTS " + t.name("orders") + " (order_id VARCHAR(200) PRIMARY KEY, "
                 + "customer_id VARCHAR(200) NOT NULL, status VARCHAR(10) NOT NULL, total DECIMAL(24,2) NOT NULL, "
                 + "placed_at " + Sql.timestampType() + " NOT NULL, cancel_reason VARCHAR(500))",
-            "CREATE INDEX IF NOT EXISTS " + t.name("orders_by_customer") + " ON " + t.name("orders")
+            "CREATE INDEX IF NOT EXISTS " + t.name("orders") + "_by_customer ON " + t.name("orders")
                 + " (customer_id)",
             "CREATE TABLE IF NOT EXISTS " + t.name("items") + " (order_id VARCHAR(200) NOT NULL, line INT NOT NULL,"
                 + " product_id VARCHAR(200) NOT NULL, quantity BIGINT NOT NULL, unit_price DECIMAL(20,2) NOT NULL,"
                 + " PRIMARY KEY (order_id, line))",
-            "CREATE INDEX IF NOT EXISTS " + t.name("items_by_product") + " ON " + t.name("items") + " (product_id)",
+            "CREATE INDEX IF NOT EXISTS " + t.name("items") + "_by_product ON " + t.name("items") + " (product_id)",
             "CREATE TABLE IF NOT EXISTS " + t.name("daily") + " (stat_date VARCHAR(10) PRIMARY KEY, orders BIGINT NOT NULL,"
                 + " total DECIMAL(24,2) NOT NULL, cancelled BIGINT NOT NULL)");
     }

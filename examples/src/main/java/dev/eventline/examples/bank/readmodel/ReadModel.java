@@ -4,6 +4,7 @@ import dev.eventline.core.RecordedEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One read model of the bank: its tables and how each event changes them.
@@ -17,12 +18,15 @@ public interface ReadModel {
     /** @return the read model's name, as the API shows it ({@code account_balance}…) */
     String name();
 
-    /** @return the logical names of the model's tables, used to drop a generation */
+    /** @return the logical names of the model's tables */
     List<String> tables();
+
+    /** @return the stored event type names the model handles */
+    Set<String> eventTypes();
 
     /**
      * @param tables the physical names to use
-     * @return the DDL creating the tables (portable between H2 and PostgreSQL)
+     * @return the DDL creating the tables if they do not exist (portable between H2 and PostgreSQL)
      */
     List<String> createStatements(Tables tables);
 

@@ -1,46 +1,25 @@
 package dev.eventline.examples.bank.readmodel;
 
-import java.util.Objects;
-import java.util.regex.Pattern;
-
 /**
- * The physical table names of one generation of a read model: {@code rm_<model>_g<generation>_<table>}.
+ * Resolves a read model's logical table names to physical ones.
  * <p>
- * A rebuild fills the next generation's tables while queries keep reading the current one, then switches.
- * Names are checked against {@code [a-z_][a-z0-9_]{0,62}} because they are written into SQL text.
- *
- * @param prefix the common prefix, e.g. {@code rm_account_balance_g1_}
+ * Queries read the live tables ({@link #live()}); handlers resolve through the projection's context, which names
+ * the shadow copy while a rebuild fills it. Every physical name starts with {@link #PREFIX}.
  */
-public record Tables(String prefix) {
+@FunctionalInterface
+public interface Tables {
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
-    /** Validates the prefix. */
-    public Tables {
-        Objects.requireNonNull(prefix, "prefix");
-        if (!IDENTIFIER.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("prefix must match [a-z_][a-z0-9_]{0,62} (prefix: " + prefix + ")");
-        }
-    }
+    /** Prefix of every read-model table, keeping them apart from the application's other tables. */
+    String PREFIX = "bank_";
 
     /**
-     * @param model the read model's name
-     * @param generation the generation, {@code >= 1}
-     * @return the tables of that generation
+     * @param table the logical table name, e.g. {@code accounts}
+     * @return the physical table name to use now
      */
-    public static Tables of(String model, long generation) {
-        return new Tables("rm_" + model + "_g" + generation + "_");
-    }
+    String name(String table);
 
-    /**
-     * @param table the logical table name
-     * @return the physical name
-     */
-    public String name(String table) {
-        String name = prefix + table;
-        if (!IDENTIFIER.matcher(name).matches()) {
-            throw new IllegalArgumentException("table name must match [a-z_][a-z0-9_]{0,62} (name: " + name + ")");
-        }
-        return name;
+    /** @return the names queries read: the live tables */
+    static Tables live() {
+        return table -> PREFIX + table;
     }
 }

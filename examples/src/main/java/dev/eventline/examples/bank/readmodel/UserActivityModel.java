@@ -2,6 +2,7 @@ package dev.eventline.examples.bank.readmodel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.examples.bank.user.User;
 import dev.eventline.examples.bank.user.UserEvent.UserActionRecorded;
 import dev.eventline.examples.bank.user.UserEvent.UserLoggedIn;
 import dev.eventline.examples.bank.user.UserEvent.UserLoggedOut;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code user_activity} read model: each user's registration, login sessions, actions, and one timeline of
@@ -73,6 +75,11 @@ public final class UserActivityModel implements ReadModel {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Set<String> eventTypes() {
+        return User.EVENT_TYPES.keySet();
     }
 
     @Override
