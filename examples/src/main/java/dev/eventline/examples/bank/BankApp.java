@@ -3,6 +3,7 @@ package dev.eventline.examples.bank;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.core.EventStore;
+import dev.eventline.core.command.CommandBus;
 import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.examples.bank.app.AggregateHandler;
 import dev.eventline.examples.bank.app.AggregateHandlers;
@@ -153,11 +154,13 @@ public final class BankApp implements AutoCloseable {
             // 5. Metrics, idempotency records, and the application services.
             var metrics = new BankMetrics(registry);
             var positions = new RecentPositions();
-            var service = new BankService(store, codec, handlers, new CommandDeduplicator(dataSource), projections,
-                positions, metrics);
+            CommandBus commands = AggregateHandlers.commandBus(handlers, registry);
+            resources.add(commands);
+            var service = new BankService(store, codec, handlers, commands, new CommandDeduplicator(dataSource),
+                projections, positions, metrics);
             var queries = new BankQueries(store, dataSource, projections, positions, metrics);
-            var components = new BankComponents(config, store, dataSource, codec, service, queries, projections,
-                metrics);
+            var components = new BankComponents(config, store, dataSource, codec, commands, service, queries,
+                projections, metrics);
 
             // 6. The HTTP API, with any extension modules (sagas), on PORT.
             var api = new HttpApi(service, queries, projections, new Health(store, dataSource, projections), registry,

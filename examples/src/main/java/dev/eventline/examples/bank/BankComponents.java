@@ -1,6 +1,7 @@
 package dev.eventline.examples.bank;
 
 import dev.eventline.core.EventStore;
+import dev.eventline.core.command.CommandBus;
 import dev.eventline.examples.bank.app.BankMetrics;
 import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
@@ -16,12 +17,13 @@ import javax.sql.DataSource;
  * @param store the event store
  * @param dataSource the database (events, read models, idempotency records)
  * @param codec the event type registry
+ * @param commands the command bus (typed command records of the four aggregates; sagas send through it)
  * @param service the command and event side
  * @param queries the query side
  * @param projections the read models' runner
  * @param metrics the meters
  */
 public record BankComponents(BankConfig config, EventStore store, DataSource dataSource, EventCodec codec,
-                             BankService service, BankQueries queries, ReadModels projections,
+                             CommandBus commands, BankService service, BankQueries queries, ReadModels projections,
                              BankMetrics metrics) {
 }

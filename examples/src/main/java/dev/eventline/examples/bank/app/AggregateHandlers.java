@@ -2,6 +2,16 @@ package dev.eventline.examples.bank.app;
 
 import dev.eventline.core.EventStore;
 import dev.eventline.core.aggregate.AggregateRepository;
+import dev.eventline.core.command.CommandBus;
+import dev.eventline.core.command.CommandHandlers;
+import dev.eventline.core.command.LoggingMiddleware;
+import dev.eventline.core.command.MetricsMiddleware;
+import dev.eventline.core.metrics.MicrometerBusMetrics;
+import dev.eventline.examples.bank.account.AccountCommand;
+import dev.eventline.examples.bank.inventory.InventoryCommand;
+import dev.eventline.examples.bank.order.OrderCommand;
+import dev.eventline.examples.bank.user.UserCommand;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.core.snapshot.SnapshotStrategy;
 import java.util.ArrayList;
@@ -35,6 +45,45 @@ public final class AggregateHandlers {
             handlers.add(handler(kind, store, codec, snapshots, snapshotFrequency));
         }
         return handlers;
+    }
+
+    /**
+     * Builds the command bus: one handler per aggregate (registered for its sealed command interface, so every
+     * command record of the aggregate reaches it), wrapped in logging and metrics middleware.
+     * <p>
+     * Idempotency is not a bus middleware here: the library's idempotency store is in-memory, and the bank's
+     * command ids must survive a restart, so {@link CommandDeduplicator} (a table) handles them before the bus.
+     *
+     * @param handlers the aggregate handlers
+     * @param registry where command metrics go
+     * @return the bus
+     */
+    public static CommandBus commandBus(List<AggregateHandler> handlers, MeterRegistry registry) {
+        CommandBus.Builder bus = CommandBus.builder()
+            .middleware(new LoggingMiddleware(), new MetricsMiddleware(MicrometerBusMetrics.of(registry)));
+        for (AggregateHandler handler : handlers) {
+            register(bus, (RepositoryAggregateHandler<?, ?, ?>) handler);
+        }
+        return bus.build();
+    }
+
+    private static <C, E, S> void register(CommandBus.Builder bus, RepositoryAggregateHandler<C, E, S> handler) {
+        AggregateKind<C, E, S> kind = handler.typedKind();
+        bus.handle(kind.name(), kind.commandType(), CommandHandlers.fromRepository(handler.repository(),
+            command -> aggregateIdOf(command)));
+    }
+
+    private static String aggregateIdOf(Object command) {
+        if (command instanceof AccountCommand account) {
+            return account.accountId();
+        } else if (command instanceof OrderCommand order) {
+            return order.orderId();
+        } else if (command instanceof InventoryCommand inventory) {
+            return inventory.productId();
+        } else if (command instanceof UserCommand user) {
+            return user.userId();
+        }
+        throw new IllegalArgumentException("not a bank command: " + command.getClass().getName());
     }
 
     private static <C, E, S> AggregateHandler handler(AggregateKind<C, E, S> kind, EventStore store,

@@ -11,6 +11,9 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.command.CommandBus;
+import dev.eventline.core.command.CommandMetadata;
+import dev.eventline.core.command.CommandResult;
 import dev.eventline.core.integrity.IntegrityReport;
 import dev.eventline.examples.bank.domain.AggregateNotFoundException;
 import dev.eventline.examples.bank.domain.BusinessRuleException;
@@ -57,6 +60,7 @@ public final class BankService {
     private final EventStore store;
     private final EventCodec codec;
     private final List<AggregateHandler> handlers;
+    private final CommandBus commands;
     private final CommandDeduplicator deduplicator;
     private final ReadModels projections;
     private final RecentPositions positions;
@@ -177,17 +181,19 @@ public final class BankService {
      * @param store the event store
      * @param codec the event type registry and serializer
      * @param handlers one handler per aggregate kind
+     * @param commands the command bus dispatching to the handlers' repositories
      * @param deduplicator the command-id store
      * @param projections the read models' runner (woken after appends)
      * @param positions recent global positions, for {@code consistent_with}
      * @param metrics the meters
      */
-    public BankService(EventStore store, EventCodec codec, List<AggregateHandler> handlers,
+    public BankService(EventStore store, EventCodec codec, List<AggregateHandler> handlers, CommandBus commands,
                        CommandDeduplicator deduplicator, ReadModels projections, RecentPositions positions,
                        BankMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.handlers = List.copyOf(handlers);
+        this.commands = Objects.requireNonNull(commands, "commands");
         this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
         this.projections = Objects.requireNonNull(projections, "projections");
         this.positions = Objects.requireNonNull(positions, "positions");
@@ -230,7 +236,7 @@ public final class BankService {
             }
             String answer;
             try {
-                AppendResult result = run(request, metadata);
+                CommandResult result = run(request, commandId, metadata);
                 answer = toJson(response(request.aggregateId(), result));
                 if (commandId != null) {
                     deduplicator.complete(commandId, answer);
@@ -257,18 +263,19 @@ public final class BankService {
         }
     }
 
-    private AppendResult run(CommandRequest request, EventMetadata metadata) {
+    private CommandResult run(CommandRequest request, String commandId, EventMetadata metadata) {
         AggregateHandler handler = handler(request.parsed().aggregateType());
+        CommandMetadata commandMetadata = new CommandMetadata(commandId, metadata.correlationId(),
+            metadata.principal(), metadata.tenant(), request.expectedVersion(), metadata.extra());
         ReentrantLock stripe = stripe(handler.kind().streamId(request.aggregateId()));
-        AppendResult result;
+        CommandResult result;
         stripe.lock();
         try {
-            result = handler.handle(request.aggregateId(), request.parsed().command(), request.expectedVersion(),
-                metadata);
+            result = commands.send(request.parsed().command(), commandMetadata);
         } finally {
             stripe.unlock();
         }
-        appended(result);
+        appended(result.events());
         return result;
     }
 
@@ -280,8 +287,8 @@ public final class BankService {
         }
     }
 
-    private void appended(AppendResult result) {
-        for (RecordedEvent event : result.events()) {
+    private void appended(List<RecordedEvent> events) {
+        for (RecordedEvent event : events) {
             positions.remember(event.position());
             metrics.eventsAppended(event.type(), 1);
         }
@@ -292,12 +299,12 @@ public final class BankService {
         return stripes[Math.floorMod(streamId.hashCode(), LOCK_STRIPES)];
     }
 
-    private static CommandResponse response(String aggregateId, AppendResult result) {
+    private static CommandResponse response(String aggregateId, CommandResult result) {
         var refs = new ArrayList<EventRef>(result.events().size());
         for (RecordedEvent event : result.events()) {
             refs.add(new EventRef(event.type(), event.version(), event.globalPosition()));
         }
-        return new CommandResponse("accepted", aggregateId, result.currentVersion(), refs);
+        return new CommandResponse("accepted", aggregateId, result.version(), refs);
     }
 
     private String findEarlierAnswer(AggregateKind<?, ?, ?> kind, String aggregateId, String commandId) {
@@ -356,7 +363,7 @@ public final class BankService {
         } finally {
             stripe.unlock();
         }
-        appended(result);
+        appended(result.events());
         RecordedEvent written = result.events().get(0);
         return new Appended(aggregateId, written.version(), written.globalPosition());
     }

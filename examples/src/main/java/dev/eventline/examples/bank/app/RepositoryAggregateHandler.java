@@ -34,6 +34,15 @@ final class RepositoryAggregateHandler<C, E, S> implements AggregateHandler {
         return kind;
     }
 
+    AggregateKind<C, E, S> typedKind() {
+        return kind;
+    }
+
+    /** @return the repository commands run on (with snapshots) */
+    AggregateRepository<C, E, S> repository() {
+        return withSnapshots;
+    }
+
     @Override
     public AppendResult handle(String aggregateId, Object command, ExpectedVersion expected,
                                EventMetadata metadata) {
