@@ -158,7 +158,9 @@ public final class BankApp implements AutoCloseable {
             resources.add(commands);
             var service = new BankService(store, codec, handlers, commands, new CommandDeduplicator(dataSource),
                 projections, positions, metrics);
-            var queries = new BankQueries(store, dataSource, projections, positions, metrics);
+            var queries = new BankQueries(store, dataSource, projections, checkpoints::load, positions, metrics,
+                registry);
+            resources.add(queries);
             var components = new BankComponents(config, store, dataSource, codec, commands, service, queries,
                 projections, metrics);
 

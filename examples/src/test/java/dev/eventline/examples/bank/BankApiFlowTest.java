@@ -167,6 +167,19 @@ class BankApiFlowTest {
     }
 
     @Test
+    void a_cached_answer_is_never_staler_than_the_read_model() {
+        // given a balance that has been asked for (and cached)
+        Response created = http.command("CreateAccount", "acc-cache", "{\"owner\":\"C\",\"initial_balance\":1}");
+        Response before = http.query("GetAccountBalance", "{\"account_id\":\"acc-cache\"}", position(created));
+        assertThat(before.json().path("result").path("balance").decimalValue()).isEqualByComparingTo("1");
+        // when money arrives
+        Response deposited = http.command("DepositMoney", "acc-cache", "{\"amount\":2}");
+        // then the next answer that waits for it shows it
+        Response after = http.query("GetAccountBalance", "{\"account_id\":\"acc-cache\"}", position(deposited));
+        assertThat(after.json().path("result").path("balance").decimalValue()).isEqualByComparingTo("3");
+    }
+
+    @Test
     void transaction_history_lists_every_money_movement_with_the_balance_after() {
         // given
         http.command("CreateAccount", "acc-hist", "{\"owner\":\"Hal\",\"initial_balance\":100}");

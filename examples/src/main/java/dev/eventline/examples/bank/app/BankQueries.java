@@ -2,6 +2,24 @@ package dev.eventline.examples.bank.app;
 
 import dev.eventline.core.EventStore;
 import dev.eventline.core.LogPosition;
+import dev.eventline.core.StorageException;
+import dev.eventline.core.command.LoggingMiddleware;
+import dev.eventline.core.command.MetricsMiddleware;
+import dev.eventline.core.metrics.MicrometerBusMetrics;
+import dev.eventline.core.query.QueryBus;
+import dev.eventline.core.query.QueryOptions;
+import dev.eventline.core.query.ReadModelBehindException;
+import dev.eventline.core.query.ReadModelProgress;
+import dev.eventline.examples.bank.app.BankQuery.GetAccountBalance;
+import dev.eventline.examples.bank.app.BankQuery.GetCustomerOrders;
+import dev.eventline.examples.bank.app.BankQuery.GetDailyOrderStats;
+import dev.eventline.examples.bank.app.BankQuery.GetLowStockAlerts;
+import dev.eventline.examples.bank.app.BankQuery.GetOrderSummary;
+import dev.eventline.examples.bank.app.BankQuery.GetProductOrders;
+import dev.eventline.examples.bank.app.BankQuery.GetStockLevel;
+import dev.eventline.examples.bank.app.BankQuery.GetStockMovements;
+import dev.eventline.examples.bank.app.BankQuery.GetTransactionHistory;
+import dev.eventline.examples.bank.app.BankQuery.GetUserActivity;
 import dev.eventline.examples.bank.http.ApiException;
 import dev.eventline.examples.bank.http.QueryFilters;
 import dev.eventline.examples.bank.readmodel.AccountBalanceModel;
@@ -10,6 +28,7 @@ import dev.eventline.examples.bank.readmodel.OrderSummaryModel;
 import dev.eventline.examples.bank.readmodel.ReadModels;
 import dev.eventline.examples.bank.readmodel.Tables;
 import dev.eventline.examples.bank.readmodel.UserActivityModel;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,11 +37,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 
 /**
- * The read side of the bank: each query type, the read model that answers it, and read-your-writes through
- * {@code consistent_with}.
+ * The read side of the bank: each API query type, the read model that answers it, and read-your-writes through
+ * {@code consistent_with}, on Eventline's {@link QueryBus} (with its cache, invalidated as soon as the read model
+ * moves on).
  * <p>
  * A {@code consistent_with} position appended by this process is known exactly (see {@link RecentPositions});
  * for any other position the query waits until the read model has caught up with the head of the log as it was
@@ -31,21 +52,14 @@ import javax.sql.DataSource;
  * <p>
  * Thread-safety: safe for concurrent use.
  */
-public final class BankQueries {
+public final class BankQueries implements AutoCloseable {
 
-    private interface Answer {
-        Object answer(Connection c, Tables t, Parsed filters) throws SQLException;
+    private record QueryType(String projection, Function<QueryFilters, BankQuery> parser) {
     }
 
-    private interface Parser {
-        Parsed parse(QueryFilters filters);
-    }
-
-    /** The parsed filters of one query: an id, a date, or nothing. */
-    private record Parsed(String id, java.time.LocalDate date) {
-    }
-
-    private record QueryType(String projection, Parser parser, Answer answer) {
+    @FunctionalInterface
+    private interface Read<Q, R> {
+        R read(Connection c, Tables t, Q query) throws SQLException;
     }
 
     private static final Map<String, QueryType> TYPES = types();
@@ -55,58 +69,87 @@ public final class BankQueries {
     private final ReadModels projections;
     private final RecentPositions positions;
     private final BankMetrics metrics;
+    private final QueryBus bus;
 
     /**
      * @param store the event store (for the head of the log)
      * @param dataSource the read models' database
-     * @param projections the read models' runner
+     * @param projections the read models
+     * @param progress each read model's checkpoint, for the cache and for {@code consistent_with}
      * @param positions recent global positions
      * @param metrics the meters
+     * @param registry where the query bus's metrics go
      */
-    public BankQueries(EventStore store, DataSource dataSource, ReadModels projections,
-                       RecentPositions positions, BankMetrics metrics) {
+    public BankQueries(EventStore store, DataSource dataSource, ReadModels projections, ReadModelProgress progress,
+                       RecentPositions positions, BankMetrics metrics, MeterRegistry registry) {
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.projections = Objects.requireNonNull(projections, "projections");
         this.positions = Objects.requireNonNull(positions, "positions");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.bus = QueryBus.builder()
+            .handle(GetAccountBalance.class, AccountBalanceModel.NAME, handler((c, t, q) ->
+                found(AccountBalanceModel.balance(c, t, q.accountId()), "account", q.accountId())))
+            .handle(GetTransactionHistory.class, AccountBalanceModel.NAME, handler((c, t, q) -> {
+                found(AccountBalanceModel.balance(c, t, q.accountId()), "account", q.accountId());
+                return AccountBalanceModel.history(c, t, q.accountId());
+            }))
+            .handle(GetOrderSummary.class, OrderSummaryModel.NAME, handler((c, t, q) ->
+                found(OrderSummaryModel.order(c, t, q.orderId()), "order", q.orderId())))
+            .handle(GetCustomerOrders.class, OrderSummaryModel.NAME, handler((c, t, q) ->
+                OrderSummaryModel.byCustomer(c, t, q.customerId())))
+            .handle(GetProductOrders.class, OrderSummaryModel.NAME, handler((c, t, q) ->
+                OrderSummaryModel.byProduct(c, t, q.productId())))
+            .handle(GetDailyOrderStats.class, OrderSummaryModel.NAME, handler((c, t, q) ->
+                OrderSummaryModel.daily(c, t, q.date())))
+            .handle(GetStockLevel.class, InventoryModel.NAME, handler((c, t, q) ->
+                found(InventoryModel.level(c, t, q.productId()), "product", q.productId())))
+            .handle(GetLowStockAlerts.class, InventoryModel.NAME, handler((c, t, q) -> InventoryModel.lowStock(c, t)))
+            .handle(GetStockMovements.class, InventoryModel.NAME, handler((c, t, q) -> {
+                found(InventoryModel.level(c, t, q.productId()), "product", q.productId());
+                return InventoryModel.movements(c, t, q.productId());
+            }))
+            .handle(GetUserActivity.class, UserActivityModel.NAME, handler((c, t, q) ->
+                found(UserActivityModel.activity(c, t, q.userId()), "user", q.userId())))
+            .middleware(new LoggingMiddleware(), new MetricsMiddleware(MicrometerBusMetrics.of(registry)))
+            .readModelProgress(progress)
+            .metrics(MicrometerBusMetrics.of(registry))
+            .build();
     }
 
     private static Map<String, QueryType> types() {
         var types = new LinkedHashMap<String, QueryType>();
-        Parser account = f -> new Parsed(f.id("account_id"), null);
-        Parser order = f -> new Parsed(f.id("order_id"), null);
-        Parser customer = f -> new Parsed(f.id("customer_id"), null);
-        Parser product = f -> new Parsed(f.id("product_id"), null);
-        Parser user = f -> new Parsed(f.id("user_id"), null);
-        types.put("GetAccountBalance", new QueryType(AccountBalanceModel.NAME, account, (c, t, p) ->
-            found(AccountBalanceModel.balance(c, t, p.id()), "account", p.id())));
-        types.put("GetTransactionHistory", new QueryType(AccountBalanceModel.NAME, account, (c, t, p) -> {
-            found(AccountBalanceModel.balance(c, t, p.id()), "account", p.id());
-            return AccountBalanceModel.history(c, t, p.id());
-        }));
-        types.put("GetOrderSummary", new QueryType(OrderSummaryModel.NAME, order, (c, t, p) ->
-            found(OrderSummaryModel.order(c, t, p.id()), "order", p.id())));
-        types.put("GetCustomerOrders", new QueryType(OrderSummaryModel.NAME, customer, (c, t, p) ->
-            OrderSummaryModel.byCustomer(c, t, p.id())));
-        types.put("GetProductOrders", new QueryType(OrderSummaryModel.NAME, product, (c, t, p) ->
-            OrderSummaryModel.byProduct(c, t, p.id())));
-        types.put("GetDailyOrderStats", new QueryType(OrderSummaryModel.NAME, f -> new Parsed(null, f.date("date")),
-            (c, t, p) -> OrderSummaryModel.daily(c, t, p.date())));
-        types.put("GetStockLevel", new QueryType(InventoryModel.NAME, product, (c, t, p) ->
-            found(InventoryModel.level(c, t, p.id()), "product", p.id())));
-        types.put("GetLowStockAlerts", new QueryType(InventoryModel.NAME, f -> new Parsed(null, null), (c, t, p) ->
-            InventoryModel.lowStock(c, t)));
-        types.put("GetStockMovements", new QueryType(InventoryModel.NAME, product, (c, t, p) -> {
-            found(InventoryModel.level(c, t, p.id()), "product", p.id());
-            return InventoryModel.movements(c, t, p.id());
-        }));
-        types.put("GetUserActivity", new QueryType(UserActivityModel.NAME, user, (c, t, p) ->
-            found(UserActivityModel.activity(c, t, p.id()), "user", p.id())));
+        types.put("GetAccountBalance", new QueryType(AccountBalanceModel.NAME,
+            f -> new GetAccountBalance(f.id("account_id"))));
+        types.put("GetTransactionHistory", new QueryType(AccountBalanceModel.NAME,
+            f -> new GetTransactionHistory(f.id("account_id"))));
+        types.put("GetOrderSummary", new QueryType(OrderSummaryModel.NAME, f -> new GetOrderSummary(f.id("order_id"))));
+        types.put("GetCustomerOrders", new QueryType(OrderSummaryModel.NAME,
+            f -> new GetCustomerOrders(f.id("customer_id"))));
+        types.put("GetProductOrders", new QueryType(OrderSummaryModel.NAME,
+            f -> new GetProductOrders(f.id("product_id"))));
+        types.put("GetDailyOrderStats", new QueryType(OrderSummaryModel.NAME,
+            f -> new GetDailyOrderStats(f.date("date"))));
+        types.put("GetStockLevel", new QueryType(InventoryModel.NAME, f -> new GetStockLevel(f.id("product_id"))));
+        types.put("GetLowStockAlerts", new QueryType(InventoryModel.NAME, f -> new GetLowStockAlerts()));
+        types.put("GetStockMovements", new QueryType(InventoryModel.NAME,
+            f -> new GetStockMovements(f.id("product_id"))));
+        types.put("GetUserActivity", new QueryType(UserActivityModel.NAME, f -> new GetUserActivity(f.id("user_id"))));
         return Collections.unmodifiableMap(types);
     }
 
-    private static Object found(Optional<?> value, String kind, String id) {
+    private <Q, R> dev.eventline.core.query.QueryHandler<Q, R> handler(Read<Q, R> read) {
+        return (query, context) -> {
+            try (Connection c = dataSource.getConnection()) {
+                return read.read(c, Tables.live(), query);
+            } catch (SQLException e) {
+                throw new StorageException("Reading a read model failed (SQLState: " + e.getSQLState()
+                    + "). Check the database.", e.getSQLState(), true, e);
+            }
+        };
+    }
+
+    private static <T> T found(Optional<T> value, String kind, String id) {
         return value.orElseThrow(() -> ApiException.notFound(kind + "_not_found", "The " + kind + " '" + id
             + "' is not in the read model. Check the id; right after a command, pass its global_position as "
             + "consistent_with."));
@@ -121,11 +164,10 @@ public final class BankQueries {
      * @param consistentWith a global position the read model must have reached first, or null
      * @param timeout how long to wait for {@code consistentWith}
      * @return the result, serialized as the answer's {@code result}
-     * @throws SQLException when the read model's database fails
      * @throws InterruptedException when interrupted while waiting
      */
     public Object run(String queryType, QueryFilters filters, String projection, Long consistentWith,
-                      Duration timeout) throws SQLException, InterruptedException {
+                      Duration timeout) throws InterruptedException {
         long started = System.nanoTime();
         String outcome = "error";
         QueryType type = TYPES.get(queryType);
@@ -144,14 +186,19 @@ public final class BankQueries {
                         + "; it is answered by '" + type.projection() + "'");
                 }
             }
-            Parsed parsed = type.parser().parse(filters);
+            BankQuery query = type.parser().apply(filters);
+            QueryOptions options = QueryOptions.defaults();
             if (consistentWith != null) {
-                awaitConsistency(type.projection(), consistentWith, timeout);
+                long deadline = System.nanoTime() + timeout.toNanos();
+                LogPosition target = target(type.projection(), consistentWith, deadline);
+                options = QueryOptions.consistentWith(target, Duration.ofNanos(Math.max(0,
+                    deadline - System.nanoTime())));
             }
             Object result;
-            try (Connection c = dataSource.getConnection()) {
-                c.setReadOnly(false);
-                result = type.answer().answer(c, Tables.live(), parsed);
+            try {
+                result = bus.ask(query, options);
+            } catch (ReadModelBehindException e) {
+                throw behind(type.projection(), consistentWith);
             }
             outcome = "ok";
             return result;
@@ -163,30 +210,29 @@ public final class BankQueries {
         }
     }
 
-    private void awaitConsistency(String projection, long globalPosition, Duration timeout)
-        throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        LogPosition target = positions.find(globalPosition);
-        if (target == null) {
-            LogPosition head = store.headPosition();
-            while (head.position() < globalPosition) {
-                if (System.nanoTime() >= deadline) {
-                    throw behind(projection, globalPosition);
-                }
-                Thread.sleep(20);
-                head = store.headPosition();
+    private LogPosition target(String projection, long globalPosition, long deadline) throws InterruptedException {
+        LogPosition known = positions.find(globalPosition);
+        if (known != null) {
+            return known;
+        }
+        LogPosition head = store.headPosition();
+        while (head.position() < globalPosition) {
+            if (System.nanoTime() >= deadline) {
+                throw behind(projection, globalPosition);
             }
-            target = head;
+            Thread.sleep(20);
+            head = store.headPosition();
         }
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        if (!projections.awaitPosition(projection, target, left)) {
-            throw behind(projection, globalPosition);
-        }
+        return head;
     }
 
     private ApiException behind(String projection, long globalPosition) {
         return new ApiException(503, "read_model_behind", "The read model '" + projection + "' has not reached "
-            + "global position " + globalPosition + " yet (at: " + projections.status(projection).position()
-            + "). Retry shortly.");
+            + "global position " + globalPosition + " yet. Retry shortly, or with a longer timeout_ms.");
+    }
+
+    @Override
+    public void close() {
+        bus.close();
     }
 }
