@@ -339,8 +339,7 @@ public final class HttpApi {
         app.exception(AggregateNotFoundException.class, (e, ctx) ->
             error(ctx, 404, "aggregate_not_found", e.getMessage()));
         app.exception(ConcurrencyConflictException.class, (e, ctx) -> error(ctx, 409, "concurrency_conflict",
-            "The aggregate '" + Fields.abbreviate(e.streamId()) + "' is at version " + e.actualVersion()
-                + ", not at the expected_version " + e.expected() + ". Reload it and retry with its current version."));
+            conflictMessage(e)));
         app.exception(IdempotencyConflictException.class, (e, ctx) ->
             error(ctx, 422, "idempotency_conflict", e.getMessage()));
         app.exception(UnknownEventTypeException.class, (e, ctx) ->
@@ -388,6 +387,18 @@ public final class HttpApi {
                     + Fields.abbreviate(ctx.path()) + ".");
             }
         });
+    }
+
+    private static String conflictMessage(ConcurrencyConflictException e) {
+        // Streams are named "<aggregate type>-<aggregate id>" (Aggregate.streamId); the client knows the id.
+        String stream = e.streamId();
+        int dash = stream.indexOf('-');
+        String kind = dash > 0 ? stream.substring(0, dash) : "aggregate";
+        String id = dash > 0 ? stream.substring(dash + 1) : stream;
+        String expected = e.expected() instanceof ExpectedVersion.Exactly exactly
+            ? Long.toString(exactly.version()) : e.expected().toString();
+        return "The " + kind + " '" + Fields.abbreviate(id) + "' is at version " + e.actualVersion()
+            + ", not at the expected_version " + expected + ". Reload it and retry with its current version.";
     }
 
     private static boolean isUnbuiltFeature(String path) {
