@@ -76,7 +76,8 @@ class BankApiErrorsTest {
         @Test
         void a_body_that_is_not_an_object_or_has_duplicate_keys() {
             assertThat(error(http.post("/api/v1/commands", "[1,2]")).status()).isEqualTo(400);
-            Response duplicate = error(http.post("/api/v1/commands", "{\"command_type\":\"A\",\"command_type\":\"B\"}"));
+            Response duplicate = error(http.post("/api/v1/commands",
+                "{\"command_type\":\"A\",\"command_type\":\"B\"}"));
             assertThat(duplicate.status()).isEqualTo(400);
             assertThat(duplicate.errorCode()).isEqualTo("invalid_json");
         }
@@ -91,7 +92,8 @@ class BankApiErrorsTest {
 
         @Test
         void an_unknown_query_type() {
-            Response response = error(http.post("/api/v1/queries", "{\"query_type\":\"GetEverything\",\"filters\":{}}"));
+            Response response = error(http.post("/api/v1/queries",
+                "{\"query_type\":\"GetEverything\",\"filters\":{}}"));
             assertThat(response.status()).isEqualTo(400);
             assertThat(response.errorCode()).isEqualTo("unknown_query_type");
         }

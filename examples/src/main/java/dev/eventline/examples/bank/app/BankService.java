@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventline.core.AppendResult;
 import dev.eventline.core.ConcurrencyConflictException;
-import dev.eventline.core.EventData;
 import dev.eventline.core.EventMetadata;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;

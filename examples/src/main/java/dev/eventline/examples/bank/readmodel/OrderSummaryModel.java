@@ -85,7 +85,8 @@ public final class OrderSummaryModel implements ReadModel {
                 + " product_id VARCHAR(200) NOT NULL, quantity BIGINT NOT NULL, unit_price DECIMAL(20,2) NOT NULL,"
                 + " PRIMARY KEY (order_id, line))",
             "CREATE INDEX IF NOT EXISTS " + t.name("items") + "_by_product ON " + t.name("items") + " (product_id)",
-            "CREATE TABLE IF NOT EXISTS " + t.name("daily") + " (stat_date VARCHAR(10) PRIMARY KEY, orders BIGINT NOT NULL,"
+            "CREATE TABLE IF NOT EXISTS " + t.name("daily") + " (stat_date VARCHAR(10) PRIMARY KEY, "
+                + "orders BIGINT NOT NULL,"
                 + " total DECIMAL(24,2) NOT NULL, cancelled BIGINT NOT NULL)");
     }
 
@@ -118,7 +119,8 @@ public final class OrderSummaryModel implements ReadModel {
         int updated = Sql.update(c, "UPDATE " + t.name("daily") + " SET orders = orders + ?, total = total + ?, "
             + "cancelled = cancelled + ? WHERE stat_date = ?", orders, total, cancelled, day);
         if (updated == 0) {
-            Sql.update(c, "INSERT INTO " + t.name("daily") + " (stat_date, orders, total, cancelled) VALUES (?, ?, ?, ?)",
+            Sql.update(c, "INSERT INTO " + t.name("daily") + " (stat_date, orders, total, cancelled) "
+                + "VALUES (?, ?, ?, ?)",
                 day, orders, total, cancelled);
         }
     }
