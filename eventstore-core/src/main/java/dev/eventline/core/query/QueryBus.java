@@ -181,6 +181,15 @@ public final class QueryBus implements AutoCloseable {
     }
 
     /**
+     * @param query the query record
+     * @param <R> the answer type
+     * @return the answer, or the failure {@link #ask(Object)} would have thrown
+     */
+    public <R> CompletableFuture<R> askAsync(Object query) {
+        return askAsync(query, QueryOptions.defaults());
+    }
+
+    /**
      * @param envelope the type name, JSON body and options
      * @return the answer, or the failure {@link #ask(QueryEnvelope)} would have thrown
      */
