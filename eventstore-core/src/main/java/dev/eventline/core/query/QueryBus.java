@@ -230,7 +230,7 @@ public final class QueryBus implements AutoCloseable {
             return route.handler().handle(query, context);
         }
         var key = new QueryCache.Key(query.getClass(), query, context.tenant(), context.principal());
-        var position = progress.position(readModel);
+        var position = positionOf(readModel);
         if (options.useCache()) {
             var entry = cache.get(key);
             if (entry != null && clock.instant().isBefore(entry.expiresAt()) && !position.isAfter(entry.position())) {
@@ -260,7 +260,7 @@ public final class QueryBus implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pause = FIRST_POLL_INTERVAL.toNanos();
         while (true) {
-            var reached = progress.position(readModel);
+            var reached = positionOf(readModel);
             if (reached.compareTo(required) >= 0) {
                 return;
             }
@@ -276,6 +276,15 @@ public final class QueryBus implements AutoCloseable {
             }
             pause = Math.min(pause * 2, MAX_POLL_INTERVAL.toNanos());
         }
+    }
+
+    private LogPosition positionOf(String readModel) {
+        var position = progress.position(readModel);
+        if (position == null) {
+            throw new IllegalStateException("ReadModelProgress returned null for read model '" + readModel + "'. "
+                + "Return LogPosition.START when it has processed nothing yet.");
+        }
+        return position;
     }
 
     @Override
