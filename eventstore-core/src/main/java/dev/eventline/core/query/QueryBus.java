@@ -241,7 +241,7 @@ public final class QueryBus implements AutoCloseable {
         }
         // The position was read before the handler runs, so the entry can only under-state what it saw.
         var answer = route.handler().handle(query, context);
-        cache.put(key, new QueryCache.Entry(answer, position, clock.instant().plus(cacheTtl)));
+        cache.put(key, new QueryCache.Answer(answer, position, clock.instant().plus(cacheTtl)));
         return answer;
     }
 
