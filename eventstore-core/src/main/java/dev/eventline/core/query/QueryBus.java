@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * compared by {@code equals}), its tenant and its principal; an entry remembers the read model's position and is
  * a miss as soon as the read model has moved past it. A query asked with
  * {@link QueryOptions#consistentWith(LogPosition, Duration)} is answered only once its read model has reached the
- * position, polling {@link ReadModelProgress} with backoff, or fails with {@link ReadModelBehindException}.
+ * position (through {@link ReadModelProgress#awaitPosition}: polling with backoff, or the host's notifier), or
+ * fails with {@link ReadModelBehindException}.
  * Cached answers are shared between callers: return immutable values from handlers.
  * <p>
  * Thread-safety: immutable after {@link Builder#build()} (the cache is internally synchronized) and safe for
@@ -56,11 +56,6 @@ public final class QueryBus implements AutoCloseable {
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     /** Default threads of the async pool: queries are short reads, so a few suffice. */
     public static final int DEFAULT_ASYNC_THREADS = 4;
-
-    /** First pause while waiting for a read model: projections usually catch up within milliseconds. */
-    static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(1);
-    /** Longest pause between polls: bounds the extra latency after the read model catches up. */
-    static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
 
     /** A query handler and the read model it reads. */
     private record Route(QueryHandler<Object, Object> handler, String readModel) {
@@ -257,24 +252,18 @@ public final class QueryBus implements AutoCloseable {
                 + "position " + required + " but the QueryBus has no ReadModelProgress. Pass one with "
                 + "QueryBus.builder().readModelProgress(...).");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = FIRST_POLL_INTERVAL.toNanos();
-        while (true) {
-            var reached = positionOf(readModel);
-            if (reached.compareTo(required) >= 0) {
-                return;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new ReadModelBehindException(readModel, required, reached, timeout, null);
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, remaining));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReadModelBehindException(readModel, required, reached, timeout, e);
-            }
-            pause = Math.min(pause * 2, MAX_POLL_INTERVAL.toNanos());
+        if (positionOf(readModel).compareTo(required) >= 0) {
+            return;
+        }
+        boolean reached;
+        try {
+            reached = progress.awaitPosition(readModel, required, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReadModelBehindException(readModel, required, positionOf(readModel), timeout, e);
+        }
+        if (!reached) {
+            throw new ReadModelBehindException(readModel, required, positionOf(readModel), timeout, null);
         }
     }
 
