@@ -149,7 +149,7 @@ public final class BankApp implements AutoCloseable {
             ProjectionRunner runner = runnerBuilder.build();
             resources.add(runner);
             runner.start();
-            var projections = new ReadModels(runner);
+            var projections = new ReadModels(runner, checkpoints);
 
             // 5. Metrics, idempotency records, and the application services.
             var metrics = new BankMetrics(registry);
@@ -158,7 +158,7 @@ public final class BankApp implements AutoCloseable {
             resources.add(commands);
             var service = new BankService(store, codec, handlers, commands, new CommandDeduplicator(dataSource),
                 projections, positions, metrics);
-            var queries = new BankQueries(store, dataSource, projections, checkpoints::load, positions, metrics,
+            var queries = new BankQueries(store, dataSource, projections, projections, positions, metrics,
                 registry);
             resources.add(queries);
             var components = new BankComponents(config, store, dataSource, codec, commands, service, queries,

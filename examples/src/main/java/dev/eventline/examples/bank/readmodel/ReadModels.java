@@ -1,6 +1,8 @@
 package dev.eventline.examples.bank.readmodel;
 
 import dev.eventline.core.LogPosition;
+import dev.eventline.core.query.ReadModelProgress;
+import dev.eventline.projections.CheckpointStore;
 import dev.eventline.projections.ProjectionFailedException;
 import dev.eventline.projections.ProjectionRebuildingException;
 import dev.eventline.projections.ProjectionRunner;
@@ -21,14 +23,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Thread-safety: safe for concurrent use.
  */
-public final class ReadModels {
+public final class ReadModels implements ReadModelProgress {
 
     private final ProjectionRunner runner;
+    private final CheckpointStore checkpoints;
     private final Map<String, CompletableFuture<?>> rebuilds = new ConcurrentHashMap<>();
 
-    /** @param runner the started runner of the read models */
-    public ReadModels(ProjectionRunner runner) {
+    /**
+     * @param runner the started runner of the read models
+     * @param checkpoints the runner's checkpoint store (each read model's committed position)
+     */
+    public ReadModels(ProjectionRunner runner, CheckpointStore checkpoints) {
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+    }
+
+    /**
+     * The committed checkpoint of a read model: what the query cache compares against.
+     *
+     * @param readModel a read model's name
+     * @return the position of the last event its tables reflect
+     */
+    @Override
+    public LogPosition position(String readModel) {
+        return checkpoints.load(readModel);
     }
 
     /** @return the names of the read models, in registration order */
@@ -102,11 +120,14 @@ public final class ReadModels {
     }
 
     /**
+     * Waits on the runner's own progress signal rather than polling the checkpoint table.
+     *
      * @param name a read model's name
      * @param target the log position to reach
      * @param timeout the longest wait
      * @return true when reached, false on timeout or when the read model has failed
      */
+    @Override
     public boolean awaitPosition(String name, LogPosition target, Duration timeout) {
         try {
             return runner.awaitPosition(name, target, timeout);
