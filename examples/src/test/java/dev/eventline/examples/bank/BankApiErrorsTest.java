@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.eventline.examples.bank.http.TestClient;
 import dev.eventline.examples.bank.http.TestClient.Response;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,6 +173,32 @@ class BankApiErrorsTest {
         // then
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.errorCode()).isEqualTo("payload_too_large");
+        assertThat(accountVersion()).isEqualTo(before);
+    }
+
+    @Test
+    void a_chunked_body_without_length_is_cut_off_at_the_limit_too() throws Exception {
+        // given a body streamed without Content-Length, larger than 1 MiB
+        long before = accountVersion();
+        byte[] head = "{\"command_type\":\"DepositMoney\",\"aggregate_id\":\"acc-err\",\"data\":{\"amount\":1},\"x\":\""
+            .getBytes(StandardCharsets.UTF_8);
+        byte[] padding = "y".repeat(2 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
+        var request = HttpRequest.newBuilder(URI.create("http://localhost:"
+                + bank.app().port() + "/api/v1/commands"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(
+                new ByteArrayInputStream(head), new ByteArrayInputStream(padding))))
+            .build();
+        // when
+        int status;
+        try {
+            status = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (IOException closedWhileSending) {
+            status = 413; // the contract allows answering before the body is read and closing the connection
+        }
+        // then
+        assertThat(status).isEqualTo(413);
         assertThat(accountVersion()).isEqualTo(before);
     }
 
