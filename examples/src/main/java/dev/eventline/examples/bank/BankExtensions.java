@@ -7,8 +7,10 @@ import java.util.List;
  * The hook for features wired in after the core API: each returned module adds its routes to the HTTP API.
  * <p>
  * The saga endpoints ({@code POST /api/v1/sagas}, {@code GET /api/v1/sagas/{saga_id}}) belong here: add their
- * module to the list. Until a module serves a path under {@code /api/v1/sagas}, those paths answer 501
- * {@code not_implemented}.
+ * module to the list, with {@link ApiModule#servedPrefixes()} returning {@code /api/v1/sagas}. Until a module
+ * claims that prefix, paths under it answer 501 {@code not_implemented}. The module gets every wired part through
+ * {@link BankComponents}: the command bus to send account commands, the store to follow events, the database for
+ * its own state.
  */
 public final class BankExtensions {
 

@@ -26,7 +26,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class HttpApi {
     private final Health health;
     private final PrometheusMeterRegistry metrics;
     private final HttpSupport http;
+    private final Set<String> unbuilt = new CopyOnWriteArraySet<>(Set.of("/api/v1/sagas", "/api/v1/branches"));
 
     /**
      * @param service the command, event, replay and integrity side
@@ -117,6 +120,7 @@ public final class HttpApi {
             .result(metrics.scrape()));
         for (ApiModule module : modules) {
             module.register(app, http);
+            unbuilt.removeAll(module.servedPrefixes());
         }
         registerErrorHandling(app);
         return app;
@@ -401,8 +405,13 @@ public final class HttpApi {
             + ", not at the expected_version " + expected + ". Reload it and retry with its current version.";
     }
 
-    private static boolean isUnbuiltFeature(String path) {
-        return path.startsWith("/api/v1/sagas") || path.startsWith("/api/v1/branches");
+    private boolean isUnbuiltFeature(String path) {
+        for (String prefix : unbuilt) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void databaseUnavailable(Context ctx, Exception e) {
