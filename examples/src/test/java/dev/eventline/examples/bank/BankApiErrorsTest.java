@@ -145,6 +145,18 @@ class BankApiErrorsTest {
         }
 
         @Test
+        void nul_characters_and_lone_surrogates_in_text() {
+            Response nul = error(http.command("CreateAccount", "acc-nul", "{\"owner\":\"a\\u0000b\","
+                + "\"initial_balance\":1}"));
+            assertThat(nul.status()).isEqualTo(400);
+            assertThat(nul.errorMessage()).contains("data.owner");
+            Response surrogate = error(http.command("CreateAccount", "acc-sur", "{\"owner\":\"a\\ud800b\","
+                + "\"initial_balance\":1}"));
+            assertThat(surrogate.status()).isEqualTo(400);
+            assertThat(surrogate.errorMessage()).contains("data.owner");
+        }
+
+        @Test
         void an_over_long_id() {
             String longId = "a".repeat(101);
             Response response = error(http.command("CreateAccount", longId, "{\"owner\":\"L\",\"initial_balance\":1}"));

@@ -60,7 +60,24 @@ final class Fields {
         if (!value.isTextual()) {
             throw ApiException.badRequest(name(field) + " must be a string (got: " + kind(value) + ")");
         }
-        return value.textValue();
+        String text = value.textValue();
+        checkUnicode(name(field), text);
+        return text;
+    }
+
+    /** Refuses NUL and lone surrogates: they cannot be stored as UTF-8 text in PostgreSQL or hashed canonically. */
+    static void checkUnicode(String name, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                throw ApiException.badRequest(name + " must not contain NUL characters (at index " + i + ")");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.badRequest(name + " must be valid Unicode text (lone surrogate at index " + i + ")");
+            }
+        }
     }
 
     String optionalText(String field) {
