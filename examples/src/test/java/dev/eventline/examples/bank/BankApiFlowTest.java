@@ -341,6 +341,24 @@ class BankApiFlowTest {
         assertThat(balance.json().path("result").path("balance").decimalValue()).isEqualByComparingTo("3");
     }
 
+    @Test
+    void reading_events_pages_with_limit_and_next_from_version() {
+        // given
+        http.command("CreateAccount", "acc-page", "{\"owner\":\"Pam\",\"initial_balance\":1}");
+        http.command("DepositMoney", "acc-page", "{\"amount\":1}");
+        http.command("DepositMoney", "acc-page", "{\"amount\":1}");
+        // when
+        Response first = http.get("/api/v1/events/acc-page?limit=2");
+        Response rest = http.get("/api/v1/events/acc-page?from_version="
+            + first.json().path("next_from_version").asLong());
+        // then
+        assertThat(first.json().path("events")).hasSize(2);
+        assertThat(first.json().path("next_from_version").asLong()).isEqualTo(3);
+        assertThat(rest.json().path("events")).hasSize(1);
+        assertThat(rest.json().path("events").get(0).path("version").asLong()).isEqualTo(3);
+        assertThat(rest.json().has("next_from_version")).isFalse();
+    }
+
     static long position(Response commandResponse) {
         JsonNode events = commandResponse.json().path("events");
         return events.get(events.size() - 1).path("global_position").asLong();
