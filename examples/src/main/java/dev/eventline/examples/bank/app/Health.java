@@ -69,7 +69,8 @@ public final class Health {
         if (eventStore) {
             try {
                 for (ProjectionStatus status : projections.statuses()) {
-                    readModels &= !status.status().equals("failed") && !status.status().equals("stopped");
+                    // "stopped" also covers standby (another instance owns the projection): not a failure here
+                    readModels &= !status.status().equals("failed");
                 }
             } catch (RuntimeException e) {
                 readModels = false;
