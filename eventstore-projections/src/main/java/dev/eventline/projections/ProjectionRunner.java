@@ -206,6 +206,10 @@ public final class ProjectionRunner implements AutoCloseable {
 
     /**
      * Waits until a projection has applied (or skipped) the event at {@code position}.
+     * <p>
+     * Pass the position of an event you appended (from its {@code AppendResult}). Avoid
+     * {@link EventStore#headPosition()} as the target: on PostgreSQL it is the settled head, which can lag
+     * behind appends that already returned while other transactions are open.
      *
      * @param projection the projection's name
      * @param position the position to reach, e.g. the last event of an {@code AppendResult}

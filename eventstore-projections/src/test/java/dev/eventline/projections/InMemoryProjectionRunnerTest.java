@@ -92,7 +92,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void catches_up_a_large_log_in_batches_applying_every_event_once() {
             // given
-            long sum = TestEvents.fill(store, 40, 20_000);
+            long sum = TestEvents.fill(store, 40, 20_000).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(500).register(balances).build()) {
                 // when
@@ -305,7 +305,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void a_shadow_rebuild_swaps_in_a_fresh_copy_while_queries_keep_answering() throws Exception {
             // given
-            long sum = TestEvents.fill(store, 10, 5_000);
+            long sum = TestEvents.fill(store, 10, 5_000).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(100).register(balances).build()) {
                 runner.start();
@@ -341,7 +341,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void a_truncate_and_replay_rebuild_replays_the_log_into_an_empty_model() throws Exception {
             // given
-            long sum = TestEvents.fill(store, 4, 800);
+            long sum = TestEvents.fill(store, 4, 800).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(50).register(balances).build()) {
                 runner.start();

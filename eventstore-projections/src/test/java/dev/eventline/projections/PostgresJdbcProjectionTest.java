@@ -1,38 +1,37 @@
 package dev.eventline.projections;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.core.EventStore;
-import java.util.ArrayList;
-import java.util.List;
+import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.testing.PostgresTestServer;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 
-/** The JDBC projection contract on a real PostgreSQL (embedded), a fresh schema per test. */
+/**
+ * The JDBC projection contract on a real PostgreSQL (the shared embedded server, or {@code EVENTLINE_TEST_PG_URL}):
+ * a fresh schema per test holding the events (a {@link JdbcEventStore}), the read model and the checkpoints.
+ */
 class PostgresJdbcProjectionTest extends JdbcProjectionContract {
 
-    private final String url = LocalPostgres.freshSchemaUrl();
-    private final EventStore store = EventStore.inMemory();
-    private final List<HikariDataSource> pools = new ArrayList<>();
+    private final HikariDataSource first = PostgresTestServer.shared().newSchema();
+    private final String schema = first.getDataSourceProperties().getProperty("currentSchema");
+    private boolean firstHandedOut;
+    private JdbcEventStore store;
 
     @Override
     protected DataSource newPool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(5_000);
-        HikariDataSource pool = new HikariDataSource(config);
-        pools.add(pool);
-        return pool;
+        if (!firstHandedOut) {
+            firstHandedOut = true;
+            return first;
+        }
+        return PostgresTestServer.shared().dataSource(schema, 4);
     }
 
     @Override
     protected EventStore store() {
+        if (store == null) {
+            store = JdbcEventStore.builder(PostgresTestServer.shared().dataSource(schema, 4)).build();
+            store.createSchema();
+        }
         return store;
-    }
-
-    @AfterEach
-    void closePools() {
-        pools.forEach(HikariDataSource::close);
     }
 }
