@@ -160,7 +160,11 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             throw Sql.translate("opening a projection transaction", e);
         }
         try (connection) {
-            connection.setAutoCommit(false);
+            try {
+                connection.setAutoCommit(false);
+            } catch (SQLException e) {
+                throw Sql.translate("starting a projection transaction", e);
+            }
             T result;
             try {
                 result = work.run(new JdbcTransaction(connection));
@@ -174,8 +178,9 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 rollbackQuietly(connection, e);
                 throw Sql.translate("committing a projection transaction", e);
             }
-            connection.setAutoCommit(true);
             return result;
+        } catch (SQLException e) {
+            throw Sql.translate("a projection transaction", e);
         }
     }
 
