@@ -220,6 +220,7 @@ class InMemoryProjectionRunnerTest {
                 assertThat(balances.centsOf("account-7")).isEqualTo(2);
                 assertThat(balances.total()).isEqualTo(1_000 - 18);
                 assertThat(runner.status("parking").deadLetters()).isEqualTo(18);
+                assertThat(runner.status("parking").eventsParked()).isEqualTo(18);
                 // when: the handler is fixed and the parked events replayed
                 fixed.set(true);
                 int replayed = runner.replayDeadLetters("parking");
@@ -228,6 +229,7 @@ class InMemoryProjectionRunnerTest {
                 // then: the read model converges and the stream flows again
                 assertThat(replayed).isEqualTo(18);
                 assertThat(runner.deadLetters("parking")).isEmpty();
+                assertThat(runner.status("parking").deadLetters()).isZero();
                 assertThat(balances.centsOf("account-7")).isEqualTo(21);
                 assertThat(balances.total()).isEqualTo(1_001);
             }
