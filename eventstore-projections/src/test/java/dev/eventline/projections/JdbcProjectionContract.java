@@ -83,6 +83,29 @@ abstract class JdbcProjectionContract {
     }
 
     @Test
+    void a_bulk_handler_gets_whole_batches_and_a_failing_batch_is_reapplied_event_by_event() throws Exception {
+        // given: a bulk read model; one event of account-2 is poison
+        var filled = TestEvents.fill(store(), 5, 2_000);
+        DataSource pool = newPool();
+        AtomicInteger batchCalls = new AtomicInteger();
+        Projection bulk = JdbcBalances.bulk(event -> event.streamId().equals("account-2") && event.version() == 150,
+            batchCalls);
+        try (var runner = runner(pool).batchSize(500).errorPolicy(ErrorPolicy.retryThenPark(0, Duration.ofMillis(1)))
+            .register(bulk).build()) {
+            // when
+            runner.start();
+            // then: the batches went through handleBatch; the poison was found, parked with its stream's later events
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
+            List<DeadLetter> parked = runner.deadLetters(JdbcBalances.NAME);
+            assertThat(parked.get(0).version()).isEqualTo(150);
+            assertThat(parked.get(0).error()).contains("poison event account-2@150");
+            assertThat(parked).allMatch(letter -> letter.streamId().equals("account-2"));
+            assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(2_000 - parked.size());
+            assertThat(batchCalls.get()).isGreaterThanOrEqualTo(4).isLessThan(2_000 / 10);
+        }
+    }
+
+    @Test
     void owners_killed_at_random_points_leave_every_event_applied_exactly_once() throws Exception {
         // given: O-5 / P-1, K = 10 owners killed at random points, each followed by a new owner on a new pool
         var filled = TestEvents.fill(store(), 10, 2_000);
