@@ -80,6 +80,17 @@ public final class PostgresDialect implements Dialect {
     static final String STREAM_IDS = """
         SELECT stream_id FROM ${schema}${prefix}streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?""";
 
+    static final String SNAPSHOT_SAVE = """
+        INSERT INTO ${schema}${prefix}snapshots (stream_id, stream_version, state_revision, state, taken_at)
+        VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream_id, stream_version) DO UPDATE
+        SET state_revision = EXCLUDED.state_revision, state = EXCLUDED.state, taken_at = EXCLUDED.taken_at""";
+
+    static final String SNAPSHOT_LATEST_AT_OR_BEFORE = """
+        SELECT stream_id, stream_version, state_revision, state, taken_at FROM ${schema}${prefix}snapshots
+        WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT 1""";
+
+    static final String SNAPSHOT_DELETE = "DELETE FROM ${schema}${prefix}snapshots WHERE stream_id = ?";
+
     /** The writing transaction that has been open longest, as seen by this role. */
     static final String OLDEST_WRITER = """
         SELECT pid, datname, usename, application_name, state,
