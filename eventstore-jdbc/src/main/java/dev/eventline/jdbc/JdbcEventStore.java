@@ -227,30 +227,16 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
             // Pools reset auto-commit when the connection returns; an unpooled connection is closed below.
             connection.setAutoCommit(false);
             try {
-                long[] positions = null;
-                if (!txOrder) {
-                    positions = allocateSerialized(connection, count);
-                }
-                long current = 0;
-                String previousChecksum = "";
-                try (PreparedStatement lock = connection.prepareStatement(sql.lockStream())) {
-                    lock.setString(1, streamId);
-                    try (ResultSet row = lock.executeQuery()) {
-                        if (row.next()) {
-                            current = row.getLong(1);
-                            previousChecksum = row.getString(2);
-                        }
-                    }
-                }
+                Head head = txOrder ? lockAndAllocate(connection, streamId, count)
+                    : lockSerialized(connection, streamId, count);
+                long current = head.version();
                 if (!expected.isSatisfiedBy(current)) {
                     connection.rollback();
                     return new Attempt(null, current);
                 }
-                long txId = 0;
-                if (txOrder) {
-                    positions = new long[count];
-                    txId = allocateWithTransactionId(connection, positions);
-                }
+                long[] positions = head.positions();
+                long txId = head.txId();
+                String previousChecksum = head.lastChecksum();
                 List<RecordedEvent> recorded = record(streamId, current, previousChecksum, events, txId, positions);
                 String lastChecksum = recorded.get(count - 1).checksum();
                 if (current == 0) {
@@ -287,8 +273,43 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         }
     }
 
-    /** H2: the first statement of every append; its row lock serializes appends until commit. */
-    private long[] allocateSerialized(Connection connection, int count) throws SQLException {
+    /** A stream's head as locked by an append, with the positions (and transaction id) it will use. */
+    private record Head(long version, String lastChecksum, long txId, long[] positions) {
+    }
+
+    /** PostgreSQL: one round trip locks the head row and takes the transaction id and the positions. */
+    private Head lockAndAllocate(Connection connection, String streamId, int count) throws SQLException {
+        long version = 0;
+        String lastChecksum = "";
+        long txId = 0;
+        long[] positions = new long[count];
+        try (PreparedStatement statement = connection.prepareStatement(sql.allocate())) {
+            statement.setInt(1, count);
+            statement.setString(2, streamId);
+            try (ResultSet rows = statement.executeQuery()) {
+                int i = 0;
+                while (rows.next()) {
+                    String checksum = rows.getString(2);
+                    if (checksum != null) {
+                        version = rows.getLong(1);
+                        lastChecksum = checksum;
+                    }
+                    txId = rows.getLong(3);
+                    positions[i++] = rows.getLong(4);
+                }
+            }
+        }
+        // Positions only order events within one transaction; sorting makes them follow the versions.
+        Arrays.sort(positions);
+        return new Head(version, lastChecksum, txId, positions);
+    }
+
+    /**
+     * H2: the log-head update comes first in every append; its row lock serializes appends until commit, so
+     * positions are handed out in commit order. Then the stream's head row.
+     */
+    private Head lockSerialized(Connection connection, String streamId, int count) throws SQLException {
+        long[] positions = new long[count];
         try (PreparedStatement allocate = connection.prepareStatement(sql.allocate())) {
             allocate.setLong(1, count);
             try (ResultSet row = allocate.executeQuery()) {
@@ -297,31 +318,20 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
                         + "missing. Run createSchema() (it restores the row).");
                 }
                 long last = row.getLong(1);
-                long[] positions = new long[count];
                 for (int i = 0; i < count; i++) {
                     positions[i] = last - count + 1 + i;
                 }
-                return positions;
             }
         }
-    }
-
-    /** PostgreSQL: the transaction's id and fresh positions in one round trip. */
-    private long allocateWithTransactionId(Connection connection, long[] positions) throws SQLException {
-        long txId = 0;
-        try (PreparedStatement allocate = connection.prepareStatement(sql.allocate())) {
-            allocate.setInt(1, positions.length);
-            try (ResultSet rows = allocate.executeQuery()) {
-                int i = 0;
-                while (rows.next()) {
-                    txId = rows.getLong(1);
-                    positions[i++] = rows.getLong(2);
+        try (PreparedStatement lock = connection.prepareStatement(sql.lockStream())) {
+            lock.setString(1, streamId);
+            try (ResultSet row = lock.executeQuery()) {
+                if (row.next()) {
+                    return new Head(row.getLong(1), row.getString(2), 0, positions);
                 }
             }
         }
-        // Positions only order events within one transaction; sorting makes them follow the versions.
-        Arrays.sort(positions);
-        return txId;
+        return new Head(0, "", 0, positions);
     }
 
     private List<RecordedEvent> record(String streamId, long current, String previousChecksum,

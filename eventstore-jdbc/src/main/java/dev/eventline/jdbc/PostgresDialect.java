@@ -30,10 +30,18 @@ public final class PostgresDialect implements Dialect {
     static final String LOCK_STREAM = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ? FOR UPDATE""";
 
-    /** The transaction id and {@code n} fresh positions in one round trip; the ids are sorted in Java. */
-    static final String ALLOCATE = """
-        SELECT pg_current_xact_id()::text::bigint, nextval('${schema}${prefix}events_position_seq')
-        FROM generate_series(1, ?)""";
+    /**
+     * The first statement of an append, one round trip: locks the stream's head row (if any) and returns it with
+     * the transaction's id and {@code n} fresh positions (sorted in Java). On a conflict the positions are simply
+     * not used: holes in positions are harmless, the log is ordered by {@code (tx_id, global_position)}.
+     */
+    static final String LOCK_AND_ALLOCATE = """
+        SELECT h.stream_version, h.last_checksum, a.tx_id, a.position
+        FROM (SELECT pg_current_xact_id()::text::bigint AS tx_id,
+                     nextval('${schema}${prefix}events_position_seq') AS position
+              FROM generate_series(1, ?)) a
+        LEFT JOIN (SELECT stream_version, last_checksum FROM ${schema}${prefix}streams
+                   WHERE stream_id = ? FOR UPDATE) h ON true""";
 
     static final String INSERT_STREAM = """
         INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum) VALUES (?, ?, ?)""";
