@@ -1,7 +1,6 @@
 package dev.eventline.core.aggregate;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,7 +51,11 @@ public final class AggregateFixture<C, E, S> {
      */
     @SafeVarargs
     public final AggregateFixture<C, E, S> given(E... events) {
-        return given(Arrays.asList(events));
+        // copied element by element: handing the varargs array itself on is what heap pollution needs
+        for (E event : events) {
+            given.add(Objects.requireNonNull(event, "given event"));
+        }
+        return this;
     }
 
     /**
@@ -124,7 +127,10 @@ public final class AggregateFixture<C, E, S> {
          */
         @SafeVarargs
         public final Outcome<C, E, S> thenEvents(E... expected) {
-            List<E> wanted = Arrays.asList(expected);
+            List<E> wanted = new ArrayList<>(expected.length);
+            for (E event : expected) {
+                wanted.add(event);
+            }
             requireNoError("events " + wanted);
             if (!events.equals(wanted)) {
                 throw new AssertionError("When " + command + ":\n  expected events: " + wanted

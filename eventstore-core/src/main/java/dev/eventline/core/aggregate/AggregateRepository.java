@@ -342,7 +342,8 @@ public final class AggregateRepository<C, E, S> {
         S state = initial;
         long version = fromVersion;
         long replayed = 0;
-        long maxCount = toVersion == Long.MAX_VALUE ? Long.MAX_VALUE : toVersion - fromVersion;
+        // not Long.MAX_VALUE when unbounded: a store computing "from + maxCount" must not overflow
+        long maxCount = toVersion == Long.MAX_VALUE ? Long.MAX_VALUE - fromVersion - 1 : toVersion - fromVersion;
         if (maxCount > 0) {
             try (Stream<RecordedEvent> events = store.readStream(streamId, ReadDirection.FORWARDS, fromVersion + 1,
                 maxCount)) {

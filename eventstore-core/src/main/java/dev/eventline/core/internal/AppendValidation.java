@@ -2,10 +2,12 @@ package dev.eventline.core.internal;
 
 import dev.eventline.core.AppendLimits;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventMetadata;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.InvalidEventException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -35,10 +37,12 @@ public final class AppendValidation {
         for (EventData event : events) {
             Objects.requireNonNull(event, "events must not contain null");
             checkName("event type", event.type(), limits.maxTypeLength());
-            if (event.payload().length > limits.maxPayloadBytes()) {
-                throw new InvalidEventException("Append to stream '" + streamId + "' refused: payload of event "
-                    + event.eventId() + " is too large (bytes: " + event.payload().length + ", limit: "
-                    + limits.maxPayloadBytes() + "). Store large content elsewhere and reference it.");
+            long size = (long) event.payload().length + metadataBytes(streamId, event);
+            if (size > limits.maxPayloadBytes()) {
+                throw new InvalidEventException("Append to stream '" + streamId + "' refused: payload "
+                    + (event.metadata().isEmpty() ? "of event " + event.eventId() + " is"
+                        : "and metadata of event " + event.eventId() + " are") + " too large (bytes: " + size + ", limit: " + limits.maxPayloadBytes()
+                    + "). Store large content elsewhere and reference it.");
             }
             if (ids != null && !ids.add(event.eventId())) {
                 throw new InvalidEventException("Append to stream '" + streamId + "' refused: event id "
@@ -87,6 +91,57 @@ public final class AppendValidation {
                     + "), which is not valid Unicode text. Fix the text's encoding.");
             }
         }
+    }
+
+    /**
+     * Checks the metadata's text and returns its size as stored: the UTF-8 bytes of every field, key and value.
+     * NUL and lone surrogates are refused because databases either reject them or silently replace them, and a
+     * replaced character would make the stored event differ from the appended one.
+     */
+    private static long metadataBytes(String streamId, EventData event) {
+        EventMetadata metadata = event.metadata();
+        if (metadata.isEmpty()) {
+            return 0;
+        }
+        long bytes = metadataText(streamId, event, "correlationId", metadata.correlationId())
+            + metadataText(streamId, event, "causationId", metadata.causationId())
+            + metadataText(streamId, event, "principal", metadata.principal())
+            + metadataText(streamId, event, "tenant", metadata.tenant());
+        for (Map.Entry<String, String> entry : metadata.extra().entrySet()) {
+            bytes += metadataText(streamId, event, "extra key", entry.getKey())
+                + metadataText(streamId, event, "extra value of '" + entry.getKey() + "'", entry.getValue());
+        }
+        return bytes;
+    }
+
+    private static long metadataText(String streamId, EventData event, String field, String value) {
+        if (value == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == 0) {
+                throw invalidMetadata(streamId, event, field, "NUL (index: " + i + "), which databases cannot store");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw invalidMetadata(streamId, event, field,
+                    "a lone surrogate (index: " + i + "), which is not valid Unicode text");
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static InvalidEventException invalidMetadata(String streamId, EventData event, String field,
+                                                         String problem) {
+        return new InvalidEventException("Append to stream '" + streamId + "' refused: metadata " + field
+            + " of event " + event.eventId() + " contains " + problem + ". Fix the text.");
     }
 
     private static String escapeControls(String name) {

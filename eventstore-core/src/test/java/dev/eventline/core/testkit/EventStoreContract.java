@@ -64,9 +64,11 @@ import org.junit.jupiter.api.TestFactory;
  *     }
  * }
  * }</pre>
- * Each test calls {@code newStore} once (before the test), with a {@link MutableClock} that starts at
- * {@link #T0} and only moves when the test moves it. A store that implements {@link AutoCloseable} is closed after
- * the test. The suite assumes the store's default {@link AppendLimits} and the unkeyed SHA-256 chain (override
+ * Each test calls {@code newStore} before it runs, with a {@link MutableClock} that starts at {@link #T0} and only
+ * moves when the test moves it; one test (tail truncation) calls it a second time for a second, independent store.
+ * A store that implements {@link AutoCloseable} is closed after the test. The concurrency tests use up to eight
+ * threads at once, so a pooled store needs at least nine connections. The module needs the core test-jar
+ * ({@code <type>test-jar</type>}), JUnit Jupiter and AssertJ on its test classpath. The suite assumes the store's default {@link AppendLimits} and the unkeyed SHA-256 chain (override
  * {@link #hashChain()} when the store under test uses a key). It never skips a test.
  * <p>
  * What it does not assume: that global positions start at 1 or have no gaps, or that
@@ -89,7 +91,7 @@ public abstract class EventStoreContract {
     protected EventStore store;
 
     /**
-     * Creates the store under test.
+     * Creates the store under test. Called before every test, and once more by the tail-truncation test.
      *
      * @param clock the source of recording times the store must use
      * @return a new, empty store (on a database: a fresh schema) that takes recording times from {@code clock}
@@ -320,6 +322,13 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        void a_negative_start_reads_forwards_from_the_start_and_backwards_nothing() {
+            assertThat(versions(read("ten", ReadDirection.FORWARDS, -5, 2))).containsExactly(1L, 2L);
+            assertThat(read("ten", ReadDirection.BACKWARDS, -5, 2)).isEmpty();
+            assertThat(read("ten", ReadDirection.BACKWARDS, 0, 2)).isEmpty();
+        }
+
+        @Test
         void reading_backwards_stops_at_version_one() {
             assertThat(versions(read("ten", ReadDirection.BACKWARDS, 3, 100))).containsExactly(3L, 2L, 1L);
         }
@@ -327,6 +336,7 @@ public abstract class EventStoreContract {
         @Test
         void reading_forwards_past_the_end_returns_nothing() {
             assertThat(read("ten", ReadDirection.FORWARDS, 11, 5)).isEmpty();
+            assertThat(read("ten", ReadDirection.FORWARDS, Long.MAX_VALUE, Long.MAX_VALUE)).isEmpty();
         }
 
         @Test
@@ -393,6 +403,7 @@ public abstract class EventStoreContract {
             // then
             assertThat(log).isEqualTo(appended);
             assertStrictlyIncreasing(log, LogPosition.START);
+            assertThat(store.readAll(LogPosition.START, Integer.MAX_VALUE)).isEqualTo(appended);
         }
 
         @Test
@@ -581,6 +592,31 @@ public abstract class EventStoreContract {
                 assertThat(e.actualVersion()).isEqualTo(1);
                 assertThat(e.getMessage()).contains("account-42");
             });
+        }
+
+        @Test
+        void a_huge_exact_version_is_a_conflict_not_an_error() {
+            // when
+            Throwable thrown = catchThrowable(() ->
+                store.append("huge", ExpectedVersion.exactly(Long.MAX_VALUE), events(1)));
+            // then
+            assertThat(thrown).isInstanceOfSatisfying(ConcurrencyConflictException.class,
+                e -> assertThat(e.actualVersion()).isZero());
+        }
+
+        @Test
+        void a_batch_rejected_for_its_expected_version_can_be_appended_with_the_right_one() {
+            // given
+            store.append("second-try", ExpectedVersion.noStream(), events(2));
+            List<EventData> batch = events(2);
+            assertThat(catchThrowable(() -> store.append("second-try", ExpectedVersion.exactly(1), batch)))
+                .isInstanceOf(ConcurrencyConflictException.class);
+            // when
+            AppendResult result = store.append("second-try", ExpectedVersion.exactly(2), batch);
+            // then
+            assertThat(result.previousVersion()).isEqualTo(2);
+            assertThat(versions(result.events())).containsExactly(3L, 4L);
+            assertThat(ids(streamOf(store, "second-try")).subList(2, 4)).isEqualTo(ids(batch));
         }
 
         @Test
@@ -945,6 +981,45 @@ public abstract class EventStoreContract {
             assertThat(store.headPosition()).isEqualTo(seen.get(seen.size() - 1).position());
         }
 
+        @Test
+        void readers_never_see_part_of_a_batch() throws Exception {
+            // given
+            int batchSize = 5;
+            int batches = 40;
+            AtomicBoolean done = new AtomicBoolean();
+            ConcurrentLinkedQueue<String> torn = new ConcurrentLinkedQueue<>();
+            AtomicInteger observations = new AtomicInteger();
+            // when: one thread appends batches while three others keep reading
+            runConcurrently(4, thread -> {
+                if (thread == 0) {
+                    try {
+                        for (int b = 0; b < batches; b++) {
+                            store.append("atomic", ExpectedVersion.exactly((long) b * batchSize), events(batchSize));
+                        }
+                    } finally {
+                        done.set(true);
+                    }
+                    return;
+                }
+                // do-while: on a loaded machine the writer may finish before a reader is scheduled at all
+                do {
+                    int streamSize = streamOf(store, "atomic").size();
+                    long version = store.streamVersion("atomic");
+                    int logSize = logOf(store).size();
+                    for (long seen : new long[] {streamSize, version, logSize}) {
+                        if (seen % batchSize != 0) {
+                            torn.add("saw " + seen + " events");
+                        }
+                    }
+                    observations.incrementAndGet();
+                } while (!done.get());
+            });
+            // then
+            assertThat(torn).isEmpty();
+            assertThat(observations.get()).isPositive();
+            assertThat(store.streamVersion("atomic")).isEqualTo((long) batches * batchSize);
+        }
+
         /** Runs {@code body} on {@code threads} threads that start together; rethrows the first failure. */
         private void runConcurrently(int threads, ThreadBody body) throws Exception {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -1224,8 +1299,48 @@ public abstract class EventStoreContract {
         }
 
         @Test
+        void metadata_counts_towards_the_size_limit() {
+            // given: a payload that fits alone, plus metadata that takes the event over the limit
+            String json = "\"" + "a".repeat(AppendLimits.DEFAULT_MAX_PAYLOAD_BYTES - 2) + "\"";
+            EventData event = event("Big", json).withMetadata(EventMetadata.empty().withPrincipal("ada"));
+            // when, then
+            assertRefused("big-meta", List.of(event), "payload plus metadata over the limit");
+        }
+
+        @Test
+        void metadata_with_nul_or_a_lone_surrogate_is_refused() {
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().withPrincipal("a\u0000b"))),
+                "NUL in the principal");
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().with("k", "\uD800"))),
+                "lone surrogate in an extra value");
+            assertRefused("meta", List.of(event("T", "{}").withMetadata(EventMetadata.empty().with("\uDC00", "v"))),
+                "lone surrogate in an extra key");
+        }
+
+        @Test
+        void metadata_with_line_breaks_and_emoji_is_accepted() {
+            // when
+            EventMetadata metadata = EventMetadata.empty().with("note", "line 1\nline 2\t😀");
+            store.append("meta", ExpectedVersion.any(), List.of(event("T", "{}").withMetadata(metadata)));
+            // then
+            assertThat(streamOf(store, "meta").get(0).metadata()).isEqualTo(metadata);
+        }
+
+        @Test
         void more_events_than_the_batch_limit_are_refused() {
             assertRefused("many", events(AppendLimits.DEFAULT_MAX_EVENTS_PER_APPEND + 1), "too many events");
+        }
+
+        @Test
+        void a_refused_batch_leaves_the_store_usable_for_the_fixed_batch() {
+            // given
+            EventData good = event("T", "{}");
+            assertRefused("fixed", List.of(good, event("Bad\u0000", "{}")), "NUL in type");
+            // when
+            AppendResult result = store.append("fixed", ExpectedVersion.noStream(), List.of(good));
+            // then
+            assertThat(result.currentVersion()).isEqualTo(1);
+            assertThat(ids(logOf(store))).containsExactly(good.eventId());
         }
 
         @Test
