@@ -31,11 +31,20 @@ public final class PostgresDialect implements Dialect {
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ? FOR UPDATE""";
 
     /**
-     * The first statement of an append, one round trip: locks the stream's head row (if any) and returns it with
-     * the transaction's id and {@code n} fresh positions (sorted in Java). On a conflict the positions are simply
-     * not used: holes in positions are harmless, the log is ordered by {@code (tx_id, global_position)}.
+     * The start of an append, two statements sent in one round trip. First the stream's advisory lock: it assigns
+     * no transaction id. Then, under that lock, the stream's head row (if any, also row-locked), the transaction's
+     * id and {@code n} fresh positions (sorted in Java).
+     * <p>
+     * Why the order matters: the log is read in {@code (tx_id, global_position)} order, so a stream's next append
+     * must carry a larger transaction id than its previous one. Transaction ids are handed out in increasing order
+     * when first needed; here that is strictly after the stream's lock was acquired, and the previous appender of
+     * the stream got its id before it released the lock (at commit). Taking the id in the same statement as a row
+     * lock would not do: PostgreSQL may assign it before waiting for the lock, so a later version could get a
+     * smaller id (seen in the O-1 test). Lock keys: (hash of schema and prefix, hash of stream id); a collision
+     * only makes two streams wait for each other.
      */
     static final String LOCK_AND_ALLOCATE = """
+        SELECT pg_advisory_xact_lock(?, ?);
         SELECT h.stream_version, h.last_checksum, a.tx_id, a.position
         FROM (SELECT pg_current_xact_id()::text::bigint AS tx_id,
                      nextval('${schema}${prefix}events_position_seq') AS position
