@@ -214,6 +214,21 @@ public final class PostgresTestServer implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), properties);
     }
 
+    /**
+     * @param database another database of the same server (cluster)
+     * @return a new unpooled connection to it (close it)
+     * @throws SQLException when it does not exist or the server is not reachable
+     */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        if (user() != null) {
+            properties.setProperty("user", user());
+            properties.setProperty("password", password());
+        }
+        String url = jdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
+        return DriverManager.getConnection(url, properties);
+    }
+
     /** Stops an embedded server (fast shutdown: open transactions are rolled back). Pools stay; they reconnect. */
     public void stop() {
         requireEmbedded();
