@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link EventStore} in a relational database (PostgreSQL or H2) reached through any {@link DataSource}.
  * <p>
- * Appends: one transaction per call. It locks the stream's head row ({@code SELECT … FOR UPDATE}), checks the
- * expected version, takes positions, updates (or inserts) the head row and inserts the events in one JDBC batch,
- * then commits. The database enforces optimistic concurrency (the head row and {@code UNIQUE(stream_id,
+ * Appends: one transaction per call. It locks the stream (PostgreSQL: an advisory lock, then the head row;
+ * H2: the log head, then the head row), checks the expected version, takes positions, updates (or inserts) the head
+ * row and inserts the events in one JDBC batch, then commits: four round trips on PostgreSQL whatever the size.
+ * The database enforces optimistic concurrency (the locks, the head row and {@code UNIQUE(stream_id,
  * stream_version)}), so it holds across JVMs; a unique violation never escapes: it becomes a
  * {@link ConcurrencyConflictException}, or, when the batch's event ids are already stored as this batch, the
  * original {@link AppendResult} (retries are idempotent), or an {@link IdempotencyConflictException}.
