@@ -97,8 +97,11 @@ final class EventAppender {
     private Attempt tryAppend(String streamId, ExpectedVersion expected, List<EventData> events) {
         int count = events.size();
         try (Connection connection = dataSource.getConnection()) {
-            // Pools reset auto-commit when the connection returns; an unpooled connection is closed below.
-            connection.setAutoCommit(false);
+            boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            Exception failure = null;
             try {
                 Head head = txOrder ? lockAndAllocate(connection, streamId, count)
                     : lockSerialized(connection, streamId, count);
@@ -135,8 +138,14 @@ final class EventAppender {
                 connection.commit();
                 return new Attempt(new AppendResult(streamId, current, current + count, recorded), 0);
             } catch (SQLException | RuntimeException e) {
+                failure = e;
                 EventRows.rollback(connection, e);
                 throw e;
+            } finally {
+                // Not every pool resets auto-commit; a connection left in manual mode would hold a snapshot open.
+                if (autoCommit) {
+                    restoreAutoCommit(connection, failure);
+                }
             }
         } catch (SQLException e) {
             if (SqlErrors.isUniqueViolation(e)) {
@@ -298,6 +307,17 @@ final class EventAppender {
         }
         long previousVersion = stored.get(0).version() - 1;
         return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+    }
+
+    private static void restoreAutoCommit(Connection connection, Exception failure) throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
     }
 
     long streamVersion(String streamId) {
