@@ -1,9 +1,9 @@
 package dev.eventline.examples.bank;
 
 import dev.eventline.core.EventStore;
-import dev.eventline.jdbc.JdbcEventStore;
-import dev.eventline.core.snapshot.InMemorySnapshotStore;
 import dev.eventline.core.snapshot.SnapshotStore;
+import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.JdbcSnapshotStore;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -33,6 +33,10 @@ final class Storage {
      * @return where aggregate snapshots are kept
      */
     static SnapshotStore openSnapshotStore(BankConfig config, DataSource dataSource) {
-        return new InMemorySnapshotStore();
+        // Snapshots live beside the events, so a restart keeps them (they are only an optimisation: losing
+        // them would make the first loads replay whole streams, never change a result).
+        JdbcSnapshotStore snapshots = JdbcSnapshotStore.builder(dataSource).build();
+        snapshots.createSchema();
+        return snapshots;
     }
 }
