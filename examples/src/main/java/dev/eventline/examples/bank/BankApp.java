@@ -5,12 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.command.CommandBus;
 import dev.eventline.core.snapshot.SnapshotStore;
+import dev.eventline.jdbc.command.JdbcIdempotencyStore;
 import dev.eventline.examples.bank.app.AggregateHandler;
 import dev.eventline.examples.bank.app.AggregateHandlers;
 import dev.eventline.examples.bank.app.BankMetrics;
 import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
-import dev.eventline.examples.bank.app.CommandDeduplicator;
 import dev.eventline.examples.bank.app.EventCodec;
 import dev.eventline.examples.bank.app.Health;
 import dev.eventline.examples.bank.app.RecentPositions;
@@ -154,10 +154,11 @@ public final class BankApp implements AutoCloseable {
             // 5. Metrics, idempotency records, and the application services.
             var metrics = new BankMetrics(registry);
             var positions = new RecentPositions();
-            CommandBus commands = AggregateHandlers.commandBus(handlers, registry);
+            var idempotency = JdbcIdempotencyStore.builder(dataSource).build();
+            idempotency.createSchema();
+            CommandBus commands = AggregateHandlers.commandBus(handlers, registry, idempotency);
             resources.add(commands);
-            var service = new BankService(store, codec, handlers, commands, new CommandDeduplicator(dataSource),
-                projections, positions, metrics);
+            var service = new BankService(store, codec, handlers, commands, projections, positions, metrics);
             var queries = new BankQueries(store, dataSource, projections, projections, positions, metrics,
                 registry);
             resources.add(queries);

@@ -4,6 +4,8 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.aggregate.AggregateRepository;
 import dev.eventline.core.command.CommandBus;
 import dev.eventline.core.command.CommandHandlers;
+import dev.eventline.core.command.IdempotencyMiddleware;
+import dev.eventline.core.command.IdempotencyStore;
 import dev.eventline.core.command.LoggingMiddleware;
 import dev.eventline.core.command.MetricsMiddleware;
 import dev.eventline.core.metrics.MicrometerBusMetrics;
@@ -49,18 +51,18 @@ public final class AggregateHandlers {
 
     /**
      * Builds the command bus: one handler per aggregate (registered for its sealed command interface, so every
-     * command record of the aggregate reaches it), wrapped in logging and metrics middleware.
-     * <p>
-     * Idempotency is not a bus middleware here: the library's idempotency store is in-memory, and the bank's
-     * command ids must survive a restart, so {@link CommandDeduplicator} (a table) handles them before the bus.
+     * command record of the aggregate reaches it), wrapped in logging, metrics and idempotency middleware.
      *
      * @param handlers the aggregate handlers
      * @param registry where command metrics go
+     * @param idempotency where command ids and their results are kept (durable: a table)
      * @return the bus
      */
-    public static CommandBus commandBus(List<AggregateHandler> handlers, MeterRegistry registry) {
+    public static CommandBus commandBus(List<AggregateHandler> handlers, MeterRegistry registry,
+                                        IdempotencyStore idempotency) {
         CommandBus.Builder bus = CommandBus.builder()
-            .middleware(new LoggingMiddleware(), new MetricsMiddleware(MicrometerBusMetrics.of(registry)));
+            .middleware(new LoggingMiddleware(), new MetricsMiddleware(MicrometerBusMetrics.of(registry)),
+                IdempotencyMiddleware.of(idempotency));
         for (AggregateHandler handler : handlers) {
             register(bus, (RepositoryAggregateHandler<?, ?, ?>) handler);
         }

@@ -11,6 +11,8 @@ import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.command.CommandBus;
+import dev.eventline.core.command.CommandIdConflictException;
+import dev.eventline.core.command.CommandInFlightException;
 import dev.eventline.core.command.CommandMetadata;
 import dev.eventline.core.command.CommandResult;
 import dev.eventline.core.integrity.IntegrityReport;
@@ -21,7 +23,6 @@ import dev.eventline.examples.bank.http.Json;
 import dev.eventline.examples.bank.readmodel.ReadModels;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,7 +61,6 @@ public final class BankService {
     private final EventCodec codec;
     private final List<AggregateHandler> handlers;
     private final CommandBus commands;
-    private final CommandDeduplicator deduplicator;
     private final ReadModels projections;
     private final RecentPositions positions;
     private final BankMetrics metrics;
@@ -181,19 +181,17 @@ public final class BankService {
      * @param codec the event type registry and serializer
      * @param handlers one handler per aggregate kind
      * @param commands the command bus dispatching to the handlers' repositories
-     * @param deduplicator the command-id store
      * @param projections the read models' runner (woken after appends)
      * @param positions recent global positions, for {@code consistent_with}
      * @param metrics the meters
      */
     public BankService(EventStore store, EventCodec codec, List<AggregateHandler> handlers, CommandBus commands,
-                       CommandDeduplicator deduplicator, ReadModels projections, RecentPositions positions,
+                       ReadModels projections, RecentPositions positions,
                        BankMetrics metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.handlers = List.copyOf(handlers);
         this.commands = Objects.requireNonNull(commands, "commands");
-        this.deduplicator = Objects.requireNonNull(deduplicator, "deduplicator");
         this.projections = Objects.requireNonNull(projections, "projections");
         this.positions = Objects.requireNonNull(positions, "positions");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -203,59 +201,35 @@ public final class BankService {
     }
 
     /**
-     * Runs a command, or replays the answer of an earlier one with the same command id.
+     * Runs a command through the command bus; with a command id, the bus's idempotency middleware answers a
+     * repeat with the first result (from a table, so also after a restart) and appends nothing.
      *
      * @param request the parsed command
      * @return the answer, JSON
-     * @throws SQLException when the idempotency table is unreachable
      */
-    public String execute(CommandRequest request) throws SQLException {
+    public String execute(CommandRequest request) {
         long started = System.nanoTime();
         String outcome = "error";
         try {
             String commandId = request.commandId();
             EventMetadata metadata = request.metadata();
             if (commandId != null) {
-                CommandDeduplicator.Claim claim = deduplicator.claim(commandId, request.fingerprint(),
-                    request.aggregateId());
-                if (claim instanceof CommandDeduplicator.Claim.Replay replay) {
-                    outcome = "replayed";
-                    return replay.response();
-                }
-                if (((CommandDeduplicator.Claim.Run) claim).recovered()) {
-                    String earlier = findEarlierAnswer(handler(request.parsed().aggregateType()).kind(),
-                        request.aggregateId(), commandId);
-                    if (earlier != null) {
-                        deduplicator.complete(commandId, earlier);
-                        outcome = "replayed";
-                        return earlier;
-                    }
-                }
                 metadata = metadata.with(COMMAND_ID_KEY, commandId);
             }
-            String answer;
-            try {
-                CommandResult result = run(request, commandId, metadata);
-                answer = toJson(response(request.aggregateId(), result));
-                if (commandId != null) {
-                    deduplicator.complete(commandId, answer);
-                }
-            } catch (RuntimeException | SQLException e) {
-                if (commandId != null && !(e instanceof SQLException)) {
-                    release(commandId, e);
-                }
-                throw e;
-            }
+            CommandResult result = run(request, commandId, metadata);
             outcome = "accepted";
-            return answer;
+            return toJson(response(request.aggregateId(), result));
         } catch (BusinessRuleException | AggregateNotFoundException e) {
             outcome = "rejected";
             throw e;
         } catch (ConcurrencyConflictException e) {
             outcome = "conflict";
             throw e;
-        } catch (ApiException e) {
-            outcome = e.code();
+        } catch (CommandIdConflictException e) {
+            outcome = "idempotency_key_reused";
+            throw e;
+        } catch (CommandInFlightException e) {
+            outcome = "request_in_progress";
             throw e;
         } finally {
             metrics.command(request.commandType(), outcome, Duration.ofNanos(System.nanoTime() - started));
@@ -278,14 +252,6 @@ public final class BankService {
         return result;
     }
 
-    private void release(String commandId, Exception cause) {
-        try {
-            deduplicator.release(commandId);
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
-
     private void appended(List<RecordedEvent> events) {
         for (RecordedEvent event : events) {
             positions.remember(event.position());
@@ -304,19 +270,6 @@ public final class BankService {
             refs.add(new EventRef(event.type(), event.version(), event.globalPosition()));
         }
         return new CommandResponse("accepted", aggregateId, result.version(), refs);
-    }
-
-    private String findEarlierAnswer(AggregateKind<?, ?, ?> kind, String aggregateId, String commandId) {
-        try (Stream<RecordedEvent> events = store.readStream(kind.streamId(aggregateId))) {
-            List<RecordedEvent> matching = events
-                .filter(e -> commandId.equals(e.metadata().extra().get(COMMAND_ID_KEY))).toList();
-            if (matching.isEmpty()) {
-                return null;
-            }
-            long last = matching.get(matching.size() - 1).version();
-            var refs = matching.stream().map(e -> new EventRef(e.type(), e.version(), e.globalPosition())).toList();
-            return toJson(new CommandResponse("accepted", aggregateId, last, refs));
-        }
     }
 
     /**

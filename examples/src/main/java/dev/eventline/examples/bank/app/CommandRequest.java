@@ -15,11 +15,9 @@ import java.util.Objects;
  *     concurrency conflicts are retried, never reported)
  * @param metadata the event metadata to record
  * @param commandId the idempotency id ({@code command_id} or {@code Idempotency-Key}), or null
- * @param fingerprint a hash of the request's content, to refuse reusing an id for another command
  */
 public record CommandRequest(String commandType, String aggregateId, CommandTypes.Parsed parsed,
-                             ExpectedVersion expectedVersion, EventMetadata metadata, String commandId,
-                             String fingerprint) {
+                             ExpectedVersion expectedVersion, EventMetadata metadata, String commandId) {
 
     /** Validates the required fields. */
     public CommandRequest {
@@ -27,6 +25,5 @@ public record CommandRequest(String commandType, String aggregateId, CommandType
         Objects.requireNonNull(aggregateId, "aggregateId");
         Objects.requireNonNull(parsed, "parsed");
         Objects.requireNonNull(metadata, "metadata");
-        Objects.requireNonNull(fingerprint, "fingerprint");
     }
 }

@@ -54,7 +54,7 @@ public final class Values {
     /**
      * @param amount the amount to check
      * @param field the field's name, for the message
-     * @return the amount, with trailing zeros kept as given
+     * @return the amount without trailing zeros
      * @throws IllegalArgumentException unless {@code 0 < amount <= MAX_AMOUNT} with at most 2 decimals
      */
     public static BigDecimal requirePositiveAmount(BigDecimal amount, String field) {
@@ -90,7 +90,10 @@ public final class Values {
             throw new IllegalArgumentException(field + " must have at most " + MAX_SCALE + " decimals ("
                 + field + ": " + amount.toPlainString() + ")");
         }
-        return amount.scale() < 0 ? amount.setScale(0) : amount;
+        // One canonical form per value (500, 500.0 and 500.00 are the same amount), so that a retried command with
+        // the same id is recognised as the same command whichever way the client wrote the number.
+        BigDecimal canonical = amount.stripTrailingZeros();
+        return canonical.scale() < 0 ? canonical.setScale(0) : canonical;
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.eventline.core.IdempotencyConflictException;
 import dev.eventline.core.InvalidEventException;
 import dev.eventline.core.StorageException;
 import dev.eventline.core.UnknownEventTypeException;
+import dev.eventline.core.command.CommandIdConflictException;
+import dev.eventline.core.command.CommandInFlightException;
 import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
 import dev.eventline.examples.bank.app.CommandRequest;
@@ -126,7 +128,7 @@ public final class HttpApi {
         return app;
     }
 
-    private void command(Context ctx) throws SQLException {
+    private void command(Context ctx) {
         Fields body = Fields.of(http.readObject(ctx), "");
         String commandType = body.text("command_type");
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
@@ -135,8 +137,7 @@ public final class HttpApi {
         ExpectedVersion expected = expectedVersion(body);
         EventMetadata metadata = metadata(body);
         CommandTypes.Parsed parsed = CommandTypes.parse(commandType, aggregateId, data);
-        var request = new CommandRequest(commandType, aggregateId, parsed, expected, metadata, commandId,
-            Canonical.hash(body.node(), "command_id"));
+        var request = new CommandRequest(commandType, aggregateId, parsed, expected, metadata, commandId);
         http.rawJson(ctx, 200, service.execute(request));
     }
 
@@ -344,6 +345,10 @@ public final class HttpApi {
             error(ctx, 404, "aggregate_not_found", e.getMessage()));
         app.exception(ConcurrencyConflictException.class, (e, ctx) -> error(ctx, 409, "concurrency_conflict",
             conflictMessage(e)));
+        app.exception(CommandIdConflictException.class, (e, ctx) -> error(ctx, 422, "idempotency_key_reused",
+            "The command id was already used for a different command. Use a new id for a new command."));
+        app.exception(CommandInFlightException.class, (e, ctx) -> error(ctx, 409, "request_in_progress",
+            "A command with this id is still being processed. Retry shortly to get its result."));
         app.exception(IdempotencyConflictException.class, (e, ctx) ->
             error(ctx, 422, "idempotency_conflict", e.getMessage()));
         app.exception(UnknownEventTypeException.class, (e, ctx) ->
