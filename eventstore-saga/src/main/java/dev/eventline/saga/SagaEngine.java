@@ -64,11 +64,14 @@ final class SagaEngine {
     private LogPosition cursor = LogPosition.START;
     private LogPosition checkpoint = LogPosition.START;
     private long checkpointVersion;
+    private final Duration checkpointInterval;
+    private long lastCheckpointNanos = System.nanoTime();
+    private boolean pendingCheckpoint;
     private volatile boolean caughtUp;
 
     SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
                InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
-               SagaMetrics metrics, String runnerName, int batchSize) {
+               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.types = Map.copyOf(types);
@@ -82,6 +85,7 @@ final class SagaEngine {
         this.metrics = metrics;
         this.checkpointStream = "saga--checkpoint-" + runnerName;
         this.batchSize = batchSize;
+        this.checkpointInterval = checkpointInterval;
     }
 
     SagaIndex index() {
@@ -129,10 +133,11 @@ final class SagaEngine {
             } else if (event.position().isAfter(checkpoint)) {
                 route(event);
                 routed = true;
+                pendingCheckpoint = true;
             }
             cursor = event.position();
         }
-        if (routed) {
+        if (routed && System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
             saveCheckpoint(cursor);
         }
         if (batch.size() < batchSize && !caughtUp) {
@@ -142,7 +147,16 @@ final class SagaEngine {
         return batch.size();
     }
 
+    /** Saves the cursor now if it moved past events that are not saga records; called when the runner stops. */
+    void flushCheckpoint() {
+        if (cursor.isAfter(checkpoint) && pendingCheckpoint) {
+            saveCheckpoint(cursor);
+        }
+    }
+
     private void saveCheckpoint(LogPosition position) {
+        lastCheckpointNanos = System.nanoTime();
+        pendingCheckpoint = false;
         ObjectNode body = SagaRecords.JSON.createObjectNode();
         body.put("commit", position.commit());
         body.put("position", position.position());

@@ -285,7 +285,7 @@ public final class SagaFixture<S> {
                 }
             };
             engine = new SagaEngine(store, dispatcher, Map.of(type.name(), type), clock, mapper, null, error -> false,
-                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000);
+                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000, Duration.ZERO);
             engine.workSink(work::add);
         }
         return engine;

@@ -88,7 +88,8 @@ public final class SagaRunner implements AutoCloseable {
     private SagaRunner(Builder builder, SagaMetrics metrics) {
         this.metrics = metrics;
         this.engine = new SagaEngine(builder.store, builder.dispatcher, builder.types, builder.clock,
-            builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize);
+            builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize,
+            builder.checkpointInterval);
         this.pollInterval = builder.pollInterval;
         this.batchSize = builder.batchSize;
         this.maxAttempts = builder.maxAttempts;
@@ -247,9 +248,17 @@ public final class SagaRunner implements AutoCloseable {
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("SagaRunner threads did not stop within 10 s; a dispatcher call may be blocked.");
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            engine.flushCheckpoint();
+        } catch (RuntimeException e) {
+            // Closing must not fail on a store that is down; the next runner re-reads a little more of the log.
+            LOG.warn("SagaRunner could not save its checkpoint on close", e);
         }
     }
 
@@ -364,6 +373,12 @@ public final class SagaRunner implements AutoCloseable {
         public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
         /** Longest retry delay. */
         public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+        /**
+         * How often, at most, the log follower saves its checkpoint: routing is idempotent, so a checkpoint that
+         * lags only costs re-reading a few seconds of log after a restart, while saving per batch would add an
+         * event to the store every poll.
+         */
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
         /** The checkpoint name when only one runner follows the log. */
         public static final String DEFAULT_NAME = "default";
 
@@ -380,6 +395,7 @@ public final class SagaRunner implements AutoCloseable {
         private Predicate<Throwable> isTransient = Builder::isRetryableStoreError;
         private String name = DEFAULT_NAME;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int workerThreads = DEFAULT_WORKER_THREADS;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
@@ -478,6 +494,16 @@ public final class SagaRunner implements AutoCloseable {
         }
 
         /**
+         * @param checkpointInterval how often, at most, the log follower saves where it is (default 5 s); it is
+         *     also saved when the runner closes
+         * @return this builder
+         */
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            return this;
+        }
+
+        /**
          * @param batchSize events read from the log per query (default 500)
          * @return this builder
          */
@@ -538,6 +564,9 @@ public final class SagaRunner implements AutoCloseable {
             }
             if (pollInterval.isNegative() || pollInterval.isZero()) {
                 problems.add("pollInterval must be > 0 (pollInterval: " + pollInterval + ")");
+            }
+            if (checkpointInterval.isNegative()) {
+                problems.add("checkpointInterval must be >= 0 (checkpointInterval: " + checkpointInterval + ")");
             }
             if (batchSize < 1 || batchSize > 10_000) {
                 problems.add("batchSize must be in 1..10000 (batchSize: " + batchSize + ")");
