@@ -1,0 +1,111 @@
+package dev.eventline.benchmarks;
+
+import dev.eventline.core.ExpectedVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Batched appends of 10, 100 and 1,000 events to a new stream per append, one transaction each, by Eventline's
+ * JDBC store and, beside it, by plain JDBC batch inserts of the same rows into a table of the same shape (the
+ * ceiling). Score: events per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class AppendBatchBenchmark {
+
+    /** h2mem, h2file or postgres. */
+    @Param({"h2mem", "h2file", "postgres"})
+    public String db;
+
+    private Fixture fixture;
+    private Database database;
+    private Connection connection;
+    private final RawEvents raw = new RawEvents("raw_events");
+    private long stream;
+
+    /** Starts the database and creates the store's schema and the ceiling table. */
+    @Setup
+    public void setUp() throws SQLException {
+        fixture = Fixture.open(db);
+        database = fixture.database;
+        raw.create(database);
+        connection = database.dataSource.getConnection();
+    }
+
+    /** Releases the connection and stops the database. */
+    @TearDown
+    public void tearDown() throws SQLException {
+        connection.close();
+        fixture.close();
+    }
+
+    private void eventline(int size) {
+        long n = stream++;
+        fixture.store.append("acc-el-" + n, ExpectedVersion.noStream(), Payloads.batch((int) n, size));
+    }
+
+    /** Eventline: 10 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(10)
+    public void eventlineBatch10() {
+        eventline(10);
+    }
+
+    /** Eventline: 100 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(100)
+    public void eventlineBatch100() {
+        eventline(100);
+    }
+
+    /** Eventline: 1,000 events in one append. */
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public void eventlineBatch1000() {
+        eventline(1_000);
+    }
+
+    private void jdbc(int size) throws SQLException {
+        long n = stream++;
+        raw.insertBatch(connection, "acc-jdbc-" + n, 1, Payloads.batch((int) n, size));
+    }
+
+    /** Ceiling: 10 rows in one JDBC batch and transaction. */
+    @Benchmark
+    @OperationsPerInvocation(10)
+    public void jdbcBatch10() throws SQLException {
+        jdbc(10);
+    }
+
+    /** Ceiling: 100 rows in one JDBC batch and transaction. */
+    @Benchmark
+    @OperationsPerInvocation(100)
+    public void jdbcBatch100() throws SQLException {
+        jdbc(100);
+    }
+
+    /** Ceiling: 1,000 rows in one JDBC batch and transaction. */
+    @Benchmark
+    @OperationsPerInvocation(1_000)
+    public void jdbcBatch1000() throws SQLException {
+        jdbc(1_000);
+    }
+}
