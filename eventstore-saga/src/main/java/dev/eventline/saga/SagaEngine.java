@@ -154,6 +154,16 @@ final class SagaEngine {
         }
     }
 
+    /** Forgets where the follower was, so that a runner that just became the owner re-reads the log. */
+    void restartFollowing() {
+        cursor = LogPosition.START;
+        checkpoint = LogPosition.START;
+        checkpointVersion = 0;
+        caughtUp = false;
+        pendingCheckpoint = false;
+        loadCheckpoint();
+    }
+
     private void saveCheckpoint(LogPosition position) {
         lastCheckpointNanos = System.nanoTime();
         pendingCheckpoint = false;

@@ -5,6 +5,7 @@ import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.EventStoreException;
 import dev.eventline.core.serialization.EventSerializer;
+import dev.eventline.projections.CheckpointStore;
 import dev.eventline.saga.internal.MicrometerSagaMetrics;
 import dev.eventline.saga.internal.SagaMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The log follower keeps a checkpoint in the stream {@code saga--checkpoint-<name>}. At start it reads the saga
  * records in the log from the beginning to rebuild its in-memory index (status, deadlines), so start-up time grows
- * with the log. Run <em>one</em> runner per saga type at a time: there is no cross-JVM lease yet (two runners stay
- * correct, because every record is appended with an expected version, but they would send commands twice).
+ * with the log. With several JVMs, give each runner the same {@link Builder#lease lease}: only the holder works,
+ * and a standby takes over when it lapses. (Without a lease, two runners stay correct, because every record is
+ * appended with an expected version, but both would send the commands.)
  * <p>
  * Thread-safety: safe for concurrent use after {@link Builder#build()}; {@link #close()} is idempotent.
  * <pre>{@code
@@ -84,6 +86,12 @@ public final class SagaRunner implements AutoCloseable {
     private final ConcurrentHashMap<SagaIndex.Key, Boolean> work = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SagaIndex.Key, Integer> attempts = new ConcurrentHashMap<>();
     private final AtomicInteger lifecycle = new AtomicInteger();
+    private final CheckpointStore leases;
+    private final Duration leaseTimeout;
+    private final String leaseName;
+    private final String ownerId = UUID.randomUUID().toString();
+    private volatile boolean owner;
+    private long lastRenewal;
 
     private SagaRunner(Builder builder, SagaMetrics metrics) {
         this.metrics = metrics;
@@ -97,6 +105,10 @@ public final class SagaRunner implements AutoCloseable {
         this.maxBackoff = builder.maxBackoff;
         this.executor = new ScheduledThreadPoolExecutor(builder.workerThreads + 1, builder.threadFactory);
         this.executor.setRemoveOnCancelPolicy(true);
+        this.leases = builder.leases;
+        this.leaseTimeout = builder.leaseTimeout;
+        this.leaseName = "saga-" + builder.name;
+        this.owner = leases == null;
     }
 
     /**
@@ -254,6 +266,14 @@ public final class SagaRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        if (leases != null && owner) {
+            try {
+                leases.releaseLease(leaseName, ownerId);
+            } catch (RuntimeException e) {
+                // The lease then lapses after its timeout instead of now.
+                LOG.warn("SagaRunner '{}' could not release its lease", leaseName, e);
+            }
+        }
         try {
             engine.flushCheckpoint();
         } catch (RuntimeException e) {
@@ -266,8 +286,19 @@ public final class SagaRunner implements AutoCloseable {
         return lifecycle.get() == 1;
     }
 
+    /**
+     * @return true when this runner is the one that processes its saga types: always without a lease, else while
+     *     it holds the lease
+     */
+    public boolean isOwner() {
+        return owner;
+    }
+
     private void follow() {
         try {
+            if (leases != null && !holdLease()) {
+                return;
+            }
             while (isRunning() && engine.pollOnce() >= batchSize) {
                 // keep reading while the log returns full batches
             }
@@ -280,8 +311,39 @@ public final class SagaRunner implements AutoCloseable {
         }
     }
 
+    /** Takes or renews the lease (renewing at a third of its timeout); returns whether this runner owns it. */
+    private boolean holdLease() {
+        long now = System.nanoTime();
+        if (owner && now - lastRenewal < leaseTimeout.toNanos() / 3) {
+            return true;
+        }
+        boolean acquired;
+        try {
+            acquired = leases.tryAcquireLease(leaseName, ownerId, false, leaseTimeout);
+        } catch (RuntimeException e) {
+            // Thread root: without a renewed lease another runner may take over, so stop working until renewed.
+            LOG.warn("SagaRunner '{}' could not renew its lease; pausing until it can", leaseName, e);
+            acquired = false;
+        }
+        if (acquired) {
+            lastRenewal = now;
+            if (!owner) {
+                // A new owner re-reads the log: the previous owner may have routed events after its last
+                // checkpoint, and routing them again is idempotent.
+                engine.restartFollowing();
+                owner = true;
+                LOG.info("SagaRunner '{}' ({}) now owns its saga types", leaseName, ownerId);
+            }
+        } else if (owner) {
+            owner = false;
+            LOG.warn("SagaRunner '{}' ({}) lost its lease; another runner owns its saga types now", leaseName,
+                ownerId);
+        }
+        return acquired;
+    }
+
     private void schedule(SagaIndex.Key key) {
-        if (!isRunning()) {
+        if (!isRunning() || !owner) {
             return;
         }
         boolean[] submit = {false};
@@ -311,7 +373,8 @@ public final class SagaRunner implements AutoCloseable {
     }
 
     private void runWork(SagaIndex.Key key) {
-        if (!isRunning()) {
+        if (!isRunning() || !owner) {
+            work.remove(key);
             return;
         }
         try {
@@ -379,6 +442,11 @@ public final class SagaRunner implements AutoCloseable {
          * event to the store every poll.
          */
         public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+        /**
+         * How long a lease lasts unless renewed: a standby runner takes over this long after the owner died; it is
+         * renewed every third of it.
+         */
+        public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(15);
         /** The checkpoint name when only one runner follows the log. */
         public static final String DEFAULT_NAME = "default";
 
@@ -402,6 +470,8 @@ public final class SagaRunner implements AutoCloseable {
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private ThreadFactory threadFactory;
+        private CheckpointStore leases;
+        private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
 
         private Builder(EventStore store, SagaCommandDispatcher dispatcher) {
             this.store = Objects.requireNonNull(store, "store");
@@ -542,6 +612,21 @@ public final class SagaRunner implements AutoCloseable {
         }
 
         /**
+         * Makes this runner one of several (one per JVM) of which only the holder of a lease works: the lease named
+         * {@code saga-<name>} in the projections' lease table. Use the same {@link #name} and the same saga types
+         * on every instance; a standby takes over when the owner's lease lapses.
+         *
+         * @param leases where leases are kept ({@link CheckpointStore#jdbc} for several JVMs)
+         * @param timeout how long a lease lasts unless renewed (renewed every third of it)
+         * @return this builder
+         */
+        public Builder lease(CheckpointStore leases, Duration timeout) {
+            this.leases = Objects.requireNonNull(leases, "leases");
+            this.leaseTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
          * @param threadFactory makes the runner's threads (default: named daemon platform threads)
          * @return this builder
          */
@@ -567,6 +652,9 @@ public final class SagaRunner implements AutoCloseable {
             }
             if (checkpointInterval.isNegative()) {
                 problems.add("checkpointInterval must be >= 0 (checkpointInterval: " + checkpointInterval + ")");
+            }
+            if (leaseTimeout.compareTo(Duration.ofMillis(300)) < 0) {
+                problems.add("lease timeout must be >= 300 ms (timeout: " + leaseTimeout + ")");
             }
             if (batchSize < 1 || batchSize > 10_000) {
                 problems.add("batchSize must be in 1..10000 (batchSize: " + batchSize + ")");
