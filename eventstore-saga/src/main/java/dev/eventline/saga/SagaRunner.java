@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Thread-safety: safe for concurrent use after {@link Builder#build()}; {@link #close()} is idempotent.
  * <pre>{@code
- * try (SagaRunner runner = SagaRunner.builder(store, command -> bus.send(...))
+ * try (SagaRunner runner = SagaRunner.builder(store, command -> bus.send(command.payload(),
+ *             CommandMetadata.empty().withCommandId(command.commandId().toString())))
  *         .register(TransferSaga.TYPE)
  *         .build()) {
  *     runner.start();
