@@ -9,7 +9,6 @@ import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.InMemoryEventStore;
 import dev.eventline.core.SerializationException;
 import dev.eventline.core.serialization.EventSerializer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
