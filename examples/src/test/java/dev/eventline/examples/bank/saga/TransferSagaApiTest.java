@@ -109,6 +109,8 @@ class TransferSagaApiTest {
         assertThat(saga.json().path("data").path("from_account").asText()).isEqualTo("acc-a");
         awaitBalance(http, "acc-a", "69.75");
         awaitBalance(http, "acc-b", "80.25");
+        assertThat(http.get("/metrics").body())
+            .contains("eventline_saga_ended_total{saga_type=\"TransferSaga\",status=\"COMPLETED\"} 1.0");
     }
 
     @Test
