@@ -400,7 +400,10 @@ final class SagaEngine {
             }
             SagaStatus before = fold.status;
             boolean wasStarted = fold.started;
-            append(fold, record);
+            if (!tryAppend(fold, record)) {
+                // Another runner (a previous lease owner) recorded first: continue from what it recorded.
+                continue;
+            }
             if (fold.started && !wasStarted) {
                 metrics.started(key.sagaType());
             }
@@ -416,8 +419,21 @@ final class SagaEngine {
         return duration.isNegative() ? Duration.ZERO : duration;
     }
 
-    /** Appends with the fold's version as the expected version, re-basing over inputs received meanwhile. */
+    /** Appends like {@link #tryAppend}, failing when another runner recorded first. */
     private void append(InstanceFold fold, EventData record) {
+        if (!tryAppend(fold, record)) {
+            throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType + "' was changed"
+                + " by another runner meanwhile (version: " + fold.version + "). Look at it again and retry.");
+        }
+    }
+
+    /**
+     * Appends with the fold's version as the expected version, re-basing over inputs received meanwhile.
+     *
+     * @return false when another runner recorded work on the instance first: the record is dropped and the fold
+     *     shows the instance as it is now (any command already sent is resent later with the same id)
+     */
+    private boolean tryAppend(InstanceFold fold, EventData record) {
         while (true) {
             try {
                 AppendResult result = store.append(fold.streamId, ExpectedVersion.exactly(fold.version),
@@ -429,7 +445,7 @@ final class SagaEngine {
                     fold.apply(event);
                     index.apply(event);
                 }
-                return;
+                return true;
             } catch (ConcurrencyConflictException e) {
                 long before = fold.version;
                 boolean changed = catchUp(fold);
@@ -439,9 +455,7 @@ final class SagaEngine {
                         + "). It will be retried.", e);
                 }
                 if (changed) {
-                    throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
-                        + "' was changed by another runner while this one handled it (version: " + fold.version
-                        + "). It will be retried; run one runner per saga type.", e);
+                    return false;
                 }
             }
         }

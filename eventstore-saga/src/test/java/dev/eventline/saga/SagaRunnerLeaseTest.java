@@ -70,4 +70,32 @@ class SagaRunnerLeaseTest {
         assertThat(bank.balance("bob")).isEqualTo(100);
         assertThat(bank.applications.values()).containsOnly(1);
     }
+
+    @Test
+    void two_runners_without_a_lease_finish_every_saga_once_with_exact_balances() {
+        // given: two runners on one store, both working (no lease), with a bank that deduplicates command ids
+        var runnersWithoutLease = new ArrayList<SagaRunner>();
+        for (String label : List.of("one", "two")) {
+            SagaRunner runner = SagaRunner.builder(store, command -> {
+                dispatchedBy.add(label);
+                bank.dispatch(command);
+            }).register(TRANSFER).pollInterval(Duration.ofMillis(5)).workerThreads(3).build();
+            runners.add(runner);
+            runnersWithoutLease.add(runner);
+            runner.start();
+        }
+        // when
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(runnersWithoutLease.get(i % 2).startSaga(TRANSFER, new Transfer("alice", "bob", 5)));
+        }
+        // then
+        await().atMost(Duration.ofSeconds(20)).until(() -> allCompleted(runnersWithoutLease.get(0), ids));
+        assertThat(bank.balance("alice")).isEqualTo(800);
+        assertThat(bank.balance("bob")).isEqualTo(200);
+        assertThat(bank.applications.values()).containsOnly(1).hasSize(80);
+        for (String id : ids) {
+            assertThat(runnersWithoutLease.get(1).find(id).orElseThrow().steps()).hasSize(2);
+        }
+    }
 }
