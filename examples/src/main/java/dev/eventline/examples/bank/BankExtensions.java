@@ -1,7 +1,11 @@
 package dev.eventline.examples.bank;
 
 import dev.eventline.examples.bank.http.ApiModule;
+import dev.eventline.examples.bank.http.HttpSupport;
+import dev.eventline.examples.bank.saga.TransferSagaModule;
+import io.javalin.Javalin;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The hook for features wired in after the core API: each returned module adds its routes to the HTTP API.
@@ -22,6 +26,18 @@ public final class BankExtensions {
      * @return the extra route modules, registered in this order
      */
     public static List<ApiModule> modules(BankComponents components) {
-        return List.of();
+        TransferSagaModule sagas = new TransferSagaModule(components);
+        ApiModule sagaEndpoints = new ApiModule() {
+            @Override
+            public void register(Javalin app, HttpSupport http) {
+                sagas.register(app, http);
+            }
+
+            @Override
+            public Set<String> servedPrefixes() {
+                return Set.of("/api/v1/sagas");
+            }
+        };
+        return List.of(sagaEndpoints);
     }
 }

@@ -23,6 +23,7 @@ import dev.eventline.examples.bank.http.Json;
 import dev.eventline.examples.bank.readmodel.ReadModels;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -206,8 +207,11 @@ public final class BankService {
      *
      * @param request the parsed command
      * @return the answer, JSON
+     * @throws SQLException never in this version: the idempotency table reports failures as
+     *     {@link dev.eventline.core.StorageException}; declared so callers written against the earlier
+     *     signature (which had its own table) still compile
      */
-    public String execute(CommandRequest request) {
+    public String execute(CommandRequest request) throws SQLException {
         long started = System.nanoTime();
         String outcome = "error";
         try {

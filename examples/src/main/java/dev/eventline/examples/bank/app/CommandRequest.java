@@ -19,6 +19,24 @@ import java.util.Objects;
 public record CommandRequest(String commandType, String aggregateId, CommandTypes.Parsed parsed,
                              ExpectedVersion expectedVersion, EventMetadata metadata, String commandId) {
 
+    /**
+     * The earlier form, with a request fingerprint; the fingerprint is now computed by Eventline's
+     * {@link dev.eventline.core.command.IdempotencyMiddleware} from the command itself, so it is ignored here.
+     *
+     * @param commandType the {@code command_type}
+     * @param aggregateId the {@code aggregate_id}
+     * @param parsed the domain command and its aggregate type
+     * @param expectedVersion the caller's expected version, or null
+     * @param metadata the event metadata to record
+     * @param commandId the idempotency id, or null
+     * @param fingerprint ignored
+     */
+    public CommandRequest(String commandType, String aggregateId, CommandTypes.Parsed parsed,
+                          ExpectedVersion expectedVersion, EventMetadata metadata, String commandId,
+                          String fingerprint) {
+        this(commandType, aggregateId, parsed, expectedVersion, metadata, commandId);
+    }
+
     /** Validates the required fields. */
     public CommandRequest {
         Objects.requireNonNull(commandType, "commandType");

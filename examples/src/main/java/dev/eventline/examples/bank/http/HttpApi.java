@@ -128,7 +128,7 @@ public final class HttpApi {
         return app;
     }
 
-    private void command(Context ctx) {
+    private void command(Context ctx) throws SQLException {
         Fields body = Fields.of(http.readObject(ctx), "");
         String commandType = body.text("command_type");
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
@@ -346,9 +346,11 @@ public final class HttpApi {
         app.exception(ConcurrencyConflictException.class, (e, ctx) -> error(ctx, 409, "concurrency_conflict",
             conflictMessage(e)));
         app.exception(CommandIdConflictException.class, (e, ctx) -> error(ctx, 422, "idempotency_key_reused",
-            "The command id was already used for a different command. Use a new id for a new command."));
+            "The command id '" + Fields.abbreviate(e.key().commandId()) + "' was already used for a different "
+                + "command. Use a new id for a new command."));
         app.exception(CommandInFlightException.class, (e, ctx) -> error(ctx, 409, "request_in_progress",
-            "A command with this id is still being processed. Retry shortly to get its result."));
+            "A command with id '" + Fields.abbreviate(e.key().commandId()) + "' is still being processed. Retry "
+                + "shortly to get its result."));
         app.exception(IdempotencyConflictException.class, (e, ctx) ->
             error(ctx, 422, "idempotency_conflict", e.getMessage()));
         app.exception(UnknownEventTypeException.class, (e, ctx) ->
