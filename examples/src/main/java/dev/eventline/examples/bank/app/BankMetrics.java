@@ -37,8 +37,8 @@ public final class BankMetrics {
 
     /**
      * @param commandType the command type
-     * @param outcome {@code accepted}, {@code replayed}, {@code rejected}, {@code conflict}, {@code invalid} or
-     *     {@code error}
+     * @param outcome {@code accepted}, {@code rejected}, {@code conflict}, {@code idempotency_key_reused},
+     *     {@code request_in_progress} or {@code error}
      * @param elapsed how long it took
      */
     public void command(String commandType, String outcome, Duration elapsed) {
