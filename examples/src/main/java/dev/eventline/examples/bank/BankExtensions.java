@@ -10,11 +10,11 @@ import java.util.Set;
 /**
  * The hook for features wired in after the core API: each returned module adds its routes to the HTTP API.
  * <p>
- * The saga endpoints ({@code POST /api/v1/sagas}, {@code GET /api/v1/sagas/{saga_id}}) belong here: add their
- * module to the list, with {@link ApiModule#servedPrefixes()} returning {@code /api/v1/sagas}. Until a module
- * claims that prefix, paths under it answer 501 {@code not_implemented}. The module gets every wired part through
- * {@link BankComponents}: the command bus to send account commands, the store to follow events, the database for
- * its own state.
+ * The transfer saga's endpoints ({@code POST /api/v1/sagas}, {@code GET /api/v1/sagas/{saga_id}}) are served by
+ * {@link TransferSagaModule}, which also starts and stops the saga runner with the HTTP server. A module claims
+ * its path prefix through {@link ApiModule#servedPrefixes()}; paths under an unclaimed prefix of a feature not
+ * built yet ({@code /api/v1/branches}) answer 501 {@code not_implemented}. Modules get every wired part through
+ * {@link BankComponents}: the command bus and services, the store to follow events, the database for their state.
  */
 public final class BankExtensions {
 
