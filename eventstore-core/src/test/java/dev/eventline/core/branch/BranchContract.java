@@ -189,6 +189,7 @@ public abstract class BranchContract {
             assertThat(payloads(byOnes)).containsExactlyElementsOf(expected);
             assertThat(payloads(byThrees)).containsExactlyElementsOf(expected);
             assertThat(byOnes).extracting(RecordedEvent::position).isSorted().doesNotHaveDuplicates();
+            assertThat(byOnes).extracting(RecordedEvent::globalPosition).doesNotHaveDuplicates();
             assertThat(branch.headPosition()).isEqualTo(byOnes.get(byOnes.size() - 1).position());
             assertThat(branch.readAll(branch.headPosition(), 10)).isEmpty();
         }
