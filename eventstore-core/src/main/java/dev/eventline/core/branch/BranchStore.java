@@ -127,8 +127,18 @@ public final class BranchStore implements EventStore {
                 return retried;
             }
             StreamHead base = storage.head(record, streamId).orElseGet(() -> baseAtFork(streamId));
-            AppendResult result = storage.append(record, streamId, expected, events.size(), base,
-                (current, previous, numbers) -> recordEvents(streamId, events, current, previous, numbers));
+            AppendResult result;
+            try {
+                result = storage.append(record, streamId, expected, events.size(), base,
+                    (current, previous, numbers) -> recordEvents(streamId, events, current, previous, numbers));
+            } catch (ConcurrencyConflictException conflict) {
+                // the batch may be a retry of one a concurrent caller just stored: that is its original result
+                AppendResult stored = findRetriedAppend(streamId, events);
+                if (stored != null) {
+                    return stored;
+                }
+                throw conflict;
+            }
             if (result != null) {
                 return result;
             }

@@ -11,7 +11,7 @@ record BranchSql(String insertBranch, String findByName, String findById, String
                  String allocate, String lockBranch, String hasChildren, String deleteEvents, String deleteStreams,
                  String deleteBranch, String head, String insertHead, String updateHead, String insertEvent,
                  String findByIds, String readForwards, String readBackwards, String readAll, String streamIds,
-                 String sequenceValue) {
+                 String sequenceValue, String mainPosition) {
 
     private static final String BRANCH_COLUMNS = "branch_id, name, parent_id, fork_commit, fork_position, created_at";
 
@@ -97,6 +97,10 @@ record BranchSql(String insertBranch, String findByName, String findById, String
      */
     static final String SEQUENCE_VALUE_POSTGRES = "SELECT last_value FROM ${schema}${prefix}events_position_seq";
 
+    /** The transaction part of a main event's log position, found by its global position (primary key). */
+    static final String MAIN_POSITION = """
+        SELECT tx_id FROM ${schema}${prefix}events WHERE global_position = ?""";
+
     static BranchSql of(Dialect dialect, String schema, String prefix) {
         boolean postgres = dialect.usesTransactionIdOrder();
         return new BranchSql(r(INSERT_BRANCH, schema, prefix), r(FIND_BY_NAME, schema, prefix),
@@ -106,7 +110,8 @@ record BranchSql(String insertBranch, String findByName, String findById, String
             r(DELETE_BRANCH, schema, prefix), r(HEAD, schema, prefix), r(INSERT_HEAD, schema, prefix),
             r(UPDATE_HEAD, schema, prefix), r(INSERT_EVENT, schema, prefix), r(FIND_BY_IDS, schema, prefix),
             r(READ_FORWARDS, schema, prefix), r(READ_BACKWARDS, schema, prefix), r(READ_ALL, schema, prefix),
-            r(STREAM_IDS, schema, prefix), postgres ? r(SEQUENCE_VALUE_POSTGRES, schema, prefix) : null);
+            r(STREAM_IDS, schema, prefix), postgres ? r(SEQUENCE_VALUE_POSTGRES, schema, prefix) : null,
+            r(MAIN_POSITION, schema, prefix));
     }
 
     private static String r(String sql, String schema, String prefix) {

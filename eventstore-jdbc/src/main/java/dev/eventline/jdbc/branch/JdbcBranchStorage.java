@@ -97,6 +97,29 @@ public final class JdbcBranchStorage implements BranchStorage {
         return SchemaMigrator.schemaSql(dialect, schema, tablePrefix, MIGRATIONS);
     }
 
+    /**
+     * Finds the main store's {@link LogPosition} of a global position number, for APIs that take a bare number
+     * (such as an HTTP {@code from_position}): on PostgreSQL a log position also carries the writing transaction.
+     *
+     * @param globalPosition an event's global position in the main store
+     * @return its log position, empty when no main event has that number
+     */
+    public Optional<LogPosition> mainPositionOf(long globalPosition) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.mainPosition())) {
+            statement.setLong(1, globalPosition);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(dialect.usesTransactionIdOrder() ? new LogPosition(row.getLong(1), globalPosition)
+                    : LogPosition.of(globalPosition));
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("Finding global position " + globalPosition + " in the main store", e);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- registry
 
     @Override

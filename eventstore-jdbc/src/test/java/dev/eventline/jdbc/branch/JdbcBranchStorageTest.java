@@ -105,6 +105,34 @@ class JdbcBranchStorageTest {
         }
     }
 
+    @Test
+    void a_bare_global_position_is_found_as_the_main_log_position_on_both_databases() {
+        for (boolean postgres : new boolean[] {false, true}) {
+            // given
+            HikariDataSource pool = postgres ? PostgresTestServer.shared().newSchema(2) : H2TestDatabases.inMemory();
+            try {
+                Dialect dialect = postgres ? Dialect.postgres() : Dialect.h2();
+                JdbcEventStore store = JdbcEventStore.builder(pool).dialect(dialect).build();
+                store.createSchema();
+                JdbcBranchStorage storage = JdbcBranchStorage.builder(pool).dialect(dialect).build();
+                storage.createSchema();
+                store.append("s", ExpectedVersion.any(), List.of(EventData.of("Noted", "{}")));
+                LogPosition second = store.append("s", ExpectedVersion.any(), List.of(EventData.of("Noted", "{}")))
+                    .lastPosition();
+                // when
+                var found = storage.mainPositionOf(second.position());
+                // then
+                assertThat(found).as(dialect.toString()).contains(second);
+                assertThat(storage.mainPositionOf(second.position() + 1000)).isEmpty();
+                BranchStore branch = Branches.builder(store).storage(storage).build()
+                    .create("from-number", dev.eventline.core.branch.ForkPoint.at(found.orElseThrow()));
+                assertThat(branch.streamVersion("s")).isEqualTo(2);
+            } finally {
+                pool.close();
+            }
+        }
+    }
+
     private static String plan(Statement statement, String template, String... values) throws SQLException {
         String sql = Identifiers.render(template, "", "el_").replace("${columns}", BranchSql.EVENT_COLUMNS);
         for (String value : values) {
