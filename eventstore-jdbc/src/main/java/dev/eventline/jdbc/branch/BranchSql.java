@@ -9,7 +9,7 @@ import dev.eventline.jdbc.internal.Identifiers;
  */
 record BranchSql(String insertBranch, String findByName, String findById, String list, String counters,
                  String allocate, String lockBranch, String hasChildren, String deleteEvents, String deleteStreams,
-                 String deleteBranch, String head, String insertHead, String updateHead, String insertEvent,
+                 String deleteBranch, String head, String lockHead, String insertHead, String updateHead, String insertEvent,
                  String findByIds, String readForwards, String readBackwards, String readAll, String streamIds,
                  String sequenceValue, String mainPosition) {
 
@@ -57,6 +57,12 @@ record BranchSql(String insertBranch, String findByName, String findById, String
     static final String HEAD = """
         SELECT base_version, stream_version, last_checksum FROM ${schema}${prefix}branch_streams
         WHERE branch_id = ? AND stream_id = ?""";
+
+    /**
+     * The head as the append sees it: a locking read returns the newest committed row even where a plain read
+     * would return the transaction's older snapshot (H2).
+     */
+    static final String LOCK_HEAD = HEAD + " FOR UPDATE";
 
     static final String INSERT_HEAD = """
         INSERT INTO ${schema}${prefix}branch_streams (branch_id, stream_id, base_version, stream_version, \
@@ -107,7 +113,7 @@ record BranchSql(String insertBranch, String findByName, String findById, String
             r(FIND_BY_ID, schema, prefix), r(LIST, schema, prefix), r(COUNTERS, schema, prefix),
             r(postgres ? ALLOCATE_POSTGRES : ALLOCATE_H2, schema, prefix), r(LOCK_BRANCH, schema, prefix),
             r(HAS_CHILDREN, schema, prefix), r(DELETE_EVENTS, schema, prefix), r(DELETE_STREAMS, schema, prefix),
-            r(DELETE_BRANCH, schema, prefix), r(HEAD, schema, prefix), r(INSERT_HEAD, schema, prefix),
+            r(DELETE_BRANCH, schema, prefix), r(HEAD, schema, prefix), r(LOCK_HEAD, schema, prefix), r(INSERT_HEAD, schema, prefix),
             r(UPDATE_HEAD, schema, prefix), r(INSERT_EVENT, schema, prefix), r(FIND_BY_IDS, schema, prefix),
             r(READ_FORWARDS, schema, prefix), r(READ_BACKWARDS, schema, prefix), r(READ_ALL, schema, prefix),
             r(STREAM_IDS, schema, prefix), postgres ? r(SEQUENCE_VALUE_POSTGRES, schema, prefix) : null,

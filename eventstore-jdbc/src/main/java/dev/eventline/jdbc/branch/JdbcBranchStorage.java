@@ -266,15 +266,16 @@ public final class JdbcBranchStorage implements BranchStorage {
     @Override
     public Optional<StreamHead> head(BranchRecord branch, String streamId) {
         try (Connection connection = dataSource.getConnection()) {
-            return Optional.ofNullable(head(connection, branch, streamId));
+            return Optional.ofNullable(head(connection, sql.head(), branch, streamId));
         } catch (SQLException e) {
             throw SqlErrors.translate("Reading the head of stream '" + streamId + "' in branch '" + branch.name()
                 + "'", e);
         }
     }
 
-    private StreamHead head(Connection connection, BranchRecord branch, String streamId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql.head())) {
+    private static StreamHead head(Connection connection, String statementSql, BranchRecord branch, String streamId)
+        throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(statementSql)) {
             statement.setString(1, branch.id());
             statement.setString(2, streamId);
             try (ResultSet row = statement.executeQuery()) {
@@ -290,7 +291,7 @@ public final class JdbcBranchStorage implements BranchStorage {
             connection.setAutoCommit(false);
             try {
                 long last = allocate(connection, branch, count);
-                StreamHead stored = head(connection, branch, streamId);
+                StreamHead stored = head(connection, sql.lockHead(), branch, streamId);
                 StreamHead head = stored != null ? stored : base;
                 if (!expected.isSatisfiedBy(head.version())) {
                     connection.rollback();
