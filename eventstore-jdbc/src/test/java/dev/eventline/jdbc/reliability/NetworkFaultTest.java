@@ -87,10 +87,10 @@ class NetworkFaultTest {
             }
             // then
             assertThat(failures).isEmpty();
+            long checked = client.verify(pg.directStore, start);
             AppendResult after = pg.store.append("f4-after", ExpectedVersion.noStream(),
                 List.of(EventData.of("Step", "{}")));
             assertThat(after.currentVersion()).as("the pool recovered without a restart").isEqualTo(1);
-            long checked = client.verify(pg.directStore, start);
             Sizes.report("F-4", client.acknowledged() + " logical appends, " + checked + " events written and "
                 + "checked, " + blackholes + " blackholes of " + BLACKHOLE_MILLIS + " ms, " + pg.proxy.resets()
                 + " connections reset, " + client.failedCalls() + " failed calls retried, longest call "

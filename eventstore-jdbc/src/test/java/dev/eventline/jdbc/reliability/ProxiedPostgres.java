@@ -48,6 +48,8 @@ final class ProxiedPostgres implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("loginTimeout", "3");
         config.addDataSourceProperty("sslmode", "disable");
+        // Without server-side prepared statements every COMMIT carries its text, which the proxy looks for.
+        config.addDataSourceProperty("prepareThreshold", "0");
         proxied = new HikariDataSource(config);
         directStore = JdbcEventStore.builder(direct).dialect(Dialect.postgres()).build();
         directStore.createSchema();
