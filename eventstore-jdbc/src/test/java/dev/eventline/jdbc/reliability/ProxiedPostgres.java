@@ -25,11 +25,12 @@ final class ProxiedPostgres implements AutoCloseable {
     final FaultProxy proxy;
     final JdbcEventStore directStore;
     final JdbcEventStore store;
+    private String schema;
 
     ProxiedPostgres(int poolSize) throws IOException {
         PostgresTestServer server = PostgresTestServer.shared();
         direct = server.newSchema(2);
-        String schema = direct.getDataSourceProperties().getProperty("currentSchema");
+        schema = direct.getDataSourceProperties().getProperty("currentSchema");
         URI uri = URI.create(server.jdbcUrl().substring("jdbc:".length()));
         proxy = new FaultProxy(uri.getHost(), uri.getPort());
         HikariConfig config = new HikariConfig();
@@ -48,12 +49,18 @@ final class ProxiedPostgres implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("loginTimeout", "3");
         config.addDataSourceProperty("sslmode", "disable");
+        config.addDataSourceProperty("ApplicationName", applicationName());
         // Without server-side prepared statements every COMMIT carries its text, which the proxy looks for.
         config.addDataSourceProperty("prepareThreshold", "0");
         proxied = new HikariDataSource(config);
         directStore = JdbcEventStore.builder(direct).dialect(Dialect.postgres()).build();
         directStore.createSchema();
         store = JdbcEventStore.builder(proxied).dialect(Dialect.postgres()).build();
+    }
+
+    /** @return the application name of the proxied pool's sessions, to find their backends in pg_stat_activity */
+    String applicationName() {
+        return "fault-test-" + schema;
     }
 
     @Override
