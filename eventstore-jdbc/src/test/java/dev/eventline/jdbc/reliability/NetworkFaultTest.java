@@ -1,6 +1,7 @@
 package dev.eventline.jdbc.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.eventline.core.AppendResult;
 import dev.eventline.core.EventData;
@@ -79,7 +80,9 @@ class NetworkFaultTest {
             Thread.sleep(2_000);
             pg.proxy.resetEveryBytes(0);
             long acknowledgedBeforeCalm = client.acknowledged();
-            Thread.sleep(1_000);
+            // the pool recovers by itself: appends are acknowledged again once the network is calm
+            await().atMost(Duration.ofSeconds(60)).until(() -> client.acknowledged() > acknowledgedBeforeCalm + 3
+                || !failures.isEmpty());
             running.set(false);
             for (Thread thread : writers) {
                 thread.join(NO_HANG_BOUND.multipliedBy(3).toMillis());
@@ -98,7 +101,6 @@ class NetworkFaultTest {
                 + (System.nanoTime() - began) / 1_000_000 + " ms");
             assertThat(client.longestCall()).as("no call hangs past the configured timeouts")
                 .isLessThan(NO_HANG_BOUND);
-            assertThat(client.acknowledged()).isGreaterThan(acknowledgedBeforeCalm);
             assertThat(client.failedCalls()).as("the faults were felt").isPositive();
         }
     }

@@ -62,7 +62,9 @@ class TerminatedBackendsTest {
                      + "SELECT pid FROM pg_stat_activity WHERE application_name = ? ORDER BY random() LIMIT 1)")) {
                 terminate.setString(1, pg.applicationName());
                 terminate.setString(2, pg.applicationName());
-                while (terminated < TERMINATIONS) {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(
+                    Sizes.of(120, 3_600));
+                while (terminated < TERMINATIONS && failures.isEmpty() && System.nanoTime() - deadline < 0) {
                     Thread.sleep(20 + random.nextInt(60));
                     try (ResultSet row = terminate.executeQuery()) {
                         row.next();
@@ -77,6 +79,7 @@ class TerminatedBackendsTest {
             }
             // then
             assertThat(failures).isEmpty();
+            assertThat(terminated).isEqualTo(TERMINATIONS);
             long checked = client.verify(pg.directStore, start);
             Sizes.report("F-2", client.acknowledged() + " logical appends (batches of 1-50), " + checked
                 + " events written and checked, " + terminated + " backends terminated, " + client.failedCalls()
