@@ -10,11 +10,12 @@ import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.command.JdbcIdempotencyStore;
+import dev.eventline.jdbc.internal.Identifiers;
 import dev.eventline.jdbc.testing.H2TestDatabases;
 import dev.eventline.jdbc.testing.PostgresTestServer;
 import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -57,12 +58,7 @@ class ConfigurationIdentifierTest {
      * index and sequence names collide. The longest accepted prefix must either be refused at build or work.
      */
     @Test
-    @Disabled("bug: JdbcEventStore.Builder.build() (Identifiers.check, pattern [a-z_][a-z0-9_]{0,62}) accepts table "
-        + "prefixes up to 63 characters, but PostgreSQL truncates derived names (prefix + up to 24 characters, e.g. "
-        + "'events_stream_version_uk') to 63 bytes: from 40 characters names are silently cut, and for long prefixes "
-        + "(this 63-character one) 'events' and 'events_pk' collide, so createSchema() fails with 42P07 'relation "
-        + "already exists'; fix: refuse table prefixes longer than 63 - 24 = 39 characters at build()")
-    void the_longest_accepted_table_prefix_is_refused_at_build_or_works_on_postgres() {
+    void a_prefix_postgres_would_cut_is_refused_at_build_or_works_on_postgres() {
         // given
         String prefix = "p".repeat(62) + "_";
         try (HikariDataSource pool = PostgresTestServer.shared().newSchema(2)) {
@@ -75,6 +71,23 @@ class ConfigurationIdentifierTest {
             }
             // when
             store.createSchema();
+            EventData event = EventData.of("T", "{}");
+            store.append("s", ExpectedVersion.noStream(), List.of(event));
+            // then
+            assertThat(store.readStream("s").map(RecordedEvent::eventId).toList()).containsExactly(event.eventId());
+        }
+    }
+
+    @Test
+    void the_longest_accepted_table_prefix_creates_every_table_and_works_on_postgres() {
+        // given
+        String prefix = "p".repeat(Identifiers.MAX_PREFIX_LENGTH - 1) + "_";
+        try (HikariDataSource pool = PostgresTestServer.shared().newSchema(2)) {
+            JdbcEventStore store = JdbcEventStore.builder(pool).dialect(Dialect.postgres()).tablePrefix(prefix).build();
+            JdbcIdempotencyStore dedup = JdbcIdempotencyStore.builder(pool).tablePrefix(prefix).build();
+            // when
+            store.createSchema();
+            dedup.createSchema();
             EventData event = EventData.of("T", "{}");
             store.append("s", ExpectedVersion.noStream(), List.of(event));
             // then
