@@ -1,0 +1,282 @@
+package dev.eventline.projections;
+
+import static dev.eventline.projections.TestEvents.deposited;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.eventline.core.AppendResult;
+import dev.eventline.core.EventStore;
+import dev.eventline.core.ExpectedVersion;
+import dev.eventline.core.LogPosition;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What JDBC read models promise, run against every database: exactly-once effects across crashes, one owner per
+ * projection, durable dead letters, rebuilds. Subclasses give a fresh, empty database per test.
+ */
+abstract class JdbcProjectionContract {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final Duration FAST_POLL = Duration.ofMillis(10);
+
+    /** @return a new connection pool on this test's database (each call: another pool, as another JVM would have) */
+    protected abstract DataSource newPool();
+
+    /** @return the event store the projections follow (fresh per test) */
+    protected abstract EventStore store();
+
+    private JdbcCheckpointStore checkpoints(DataSource dataSource) {
+        JdbcCheckpointStore checkpoints = CheckpointStore.jdbc(dataSource);
+        checkpoints.createSchema();
+        return checkpoints;
+    }
+
+    private ProjectionRunner.Builder runner(DataSource dataSource) {
+        return ProjectionRunner.builder(store()).checkpoints(checkpoints(dataSource)).pollInterval(FAST_POLL);
+    }
+
+    @Test
+    void catches_up_a_large_log_committing_rows_and_checkpoint_together() throws Exception {
+        // given
+        long sum = TestEvents.fill(store(), 50, 10_000);
+        DataSource pool = newPool();
+        try (var runner = runner(pool).register(JdbcBalances.projection()).build()) {
+            // when
+            runner.start();
+            // then
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT)).isTrue();
+            assertThat(JdbcBalances.total(pool)).isEqualTo(sum);
+            assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(10_000);
+            assertThat(checkpoints(pool).load(JdbcBalances.NAME)).isEqualTo(store().headPosition());
+        }
+    }
+
+    @Test
+    void applies_each_event_exactly_once_when_connections_die_around_the_commit() throws Exception {
+        // given: 15 commits fail: 10 lost before the commit, then 5 applied with the reply lost
+        long sum = TestEvents.fill(store(), 10, 2_000);
+        KillableDataSource flaky = new KillableDataSource(newPool());
+        flaky.failCommits(KillableDataSource.CommitFault.BEFORE_COMMIT, commit -> commit % 2 == 0 && commit <= 20);
+        try (var runner = runner(flaky).batchSize(100).register(JdbcBalances.projection()).build()) {
+            // when
+            runner.start();
+            await().atMost(WAIT).until(() -> flaky.faultsInjected() >= 10);
+            flaky.failCommits(KillableDataSource.CommitFault.AFTER_COMMIT, commit -> commit % 2 == 0 && commit <= 10);
+            sum += TestEvents.fill(store(), 10, 1_000);
+            // then
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT)).isTrue();
+            assertThat(runner.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
+        }
+        DataSource check = newPool();
+        assertThat(flaky.faultsInjected()).isGreaterThanOrEqualTo(15);
+        assertThat(JdbcBalances.appliedEvents(check)).isEqualTo(3_000);
+        assertThat(JdbcBalances.total(check)).isEqualTo(sum);
+        assertThat(checkpoints(check).load(JdbcBalances.NAME)).isEqualTo(store().headPosition());
+    }
+
+    @Test
+    void another_instance_takes_over_when_the_owner_dies_mid_batch_with_nothing_lost_or_doubled() throws Exception {
+        // given: the owner blocks in the middle of a batch, then its process dies
+        TestEvents.fill(store(), 10, 2_000);
+        CountDownLatch ownerInBatch = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicInteger ownerCalls = new AtomicInteger();
+        Projection ownerProjection = JdbcBalances.projection(event -> {
+            if (ownerCalls.incrementAndGet() == 1_250) {
+                ownerInBatch.countDown();
+                try {
+                    never.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }, new AtomicInteger());
+        KillableDataSource ownerPool = new KillableDataSource(newPool());
+        DataSource standbyPool = newPool();
+        Duration lease = Duration.ofMillis(800);
+        var owner = runner(ownerPool).leaseTimeout(lease).batchSize(500).register(ownerProjection).build();
+        var standby = runner(standbyPool).leaseTimeout(lease).batchSize(500).register(JdbcBalances.projection())
+            .build();
+        try (owner; standby) {
+            owner.start();
+            assertThat(ownerInBatch.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            standby.start();
+            // when
+            ownerPool.kill();
+            never.countDown();
+            AppendResult more = store().append("account-late", ExpectedVersion.any(), List.of(deposited(7)));
+            // then
+            assertThat(standby.awaitPosition(JdbcBalances.NAME, last(more), WAIT)).isTrue();
+            assertThat(standby.status(JdbcBalances.NAME).state()).isIn(ProjectionState.LIVE,
+                ProjectionState.CATCHING_UP);
+            assertThat(JdbcBalances.appliedEvents(standbyPool)).isEqualTo(2_001);
+            assertThat(JdbcBalances.total(standbyPool)).isEqualTo(2_000L * 2_001 / 2 + 7);
+            assertThat(checkpoints(standbyPool).lease(JdbcBalances.NAME).orElseThrow().owner())
+                .isEqualTo(standby.ownerId());
+        }
+    }
+
+    @Test
+    void two_live_instances_never_apply_an_event_twice() throws Exception {
+        // given: two runners on separate pools, with a lease short enough to change hands during the run
+        DataSource firstPool = newPool();
+        DataSource secondPool = newPool();
+        Duration lease = Duration.ofMillis(300);
+        Projection slow = JdbcBalances.projection(event -> {
+            if (event.version() % 97 == 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }, new AtomicInteger());
+        var first = runner(firstPool).leaseTimeout(lease).batchSize(200).register(slow).build();
+        var second = runner(secondPool).leaseTimeout(lease).batchSize(200).register(slow).build();
+        try (first; second) {
+            first.start();
+            second.start();
+            // when
+            long sum = TestEvents.fill(store(), 5, 2_000);
+            // then: a double application would violate applied_event's key and fail the projection
+            await().atMost(WAIT).until(() -> checkpoints(firstPool).load(JdbcBalances.NAME)
+                .equals(store().headPosition()));
+            assertThat(first.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
+            assertThat(second.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
+            assertThat(JdbcBalances.appliedEvents(firstPool)).isEqualTo(2_000);
+            assertThat(JdbcBalances.total(firstPool)).isEqualTo(sum);
+        }
+    }
+
+    @Test
+    void parks_poison_events_durably_and_replays_them_after_the_fix() throws Exception {
+        // given
+        DataSource pool = newPool();
+        boolean[] fixed = {false};
+        Projection projection = JdbcBalances.projection(
+            event -> !fixed[0] && event.streamId().equals("account-3") && event.version() >= 4,
+            new AtomicInteger());
+        for (int i = 0; i < 500; i++) {
+            store().append("account-" + (i % 10), ExpectedVersion.any(), List.of(deposited(1)));
+        }
+        try (var runner = runner(pool).errorPolicy(ErrorPolicy.retryThenPark(2, Duration.ofMillis(1)))
+            .register(projection).build()) {
+            runner.start();
+            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+        }
+        // when: a new runner (a restart) keeps the stream parked for new events
+        try (var runner = runner(pool).errorPolicy(ErrorPolicy.retryThenPark(2, Duration.ofMillis(1)))
+            .register(projection).build()) {
+            runner.start();
+            AppendResult more = store().append("account-3", ExpectedVersion.any(), List.of(deposited(1)));
+            runner.awaitPosition(JdbcBalances.NAME, last(more), WAIT);
+            // then
+            List<DeadLetter> parked = runner.deadLetters(JdbcBalances.NAME);
+            assertThat(parked).hasSize(48).allMatch(letter -> letter.streamId().equals("account-3"));
+            assertThat(parked).extracting(DeadLetter::version).isSorted();
+            assertThat(parked.get(0).error()).contains("poison event account-3@4");
+            assertThat(JdbcBalances.centsOf(pool, "account-3")).isEqualTo(3);
+            assertThat(JdbcBalances.total(pool)).isEqualTo(500 - 47);
+            // when: fixed and replayed
+            fixed[0] = true;
+            assertThat(runner.replayDeadLetters(JdbcBalances.NAME)).isEqualTo(48);
+            // then
+            assertThat(runner.deadLetters(JdbcBalances.NAME)).isEmpty();
+            assertThat(JdbcBalances.total(pool)).isEqualTo(501);
+            assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(501);
+        }
+    }
+
+    @Test
+    void a_truncate_and_replay_rebuild_removes_stray_rows_and_refuses_a_live_start_meanwhile() throws Exception {
+        // given: a read model with a stray row planted by hand
+        long sum = TestEvents.fill(store(), 5, 1_000);
+        DataSource pool = newPool();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        boolean[] slowDown = {false};
+        Projection projection = JdbcBalances.projection(event -> {
+            if (slowDown[0] && calls.incrementAndGet() == 100) {
+                try {
+                    release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return false;
+        }, new AtomicInteger());
+        try (var runner = runner(pool).register(projection).build()) {
+            runner.start();
+            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+            JdbcBalances.execute(pool, "INSERT INTO balance (account, cents) VALUES ('stray', 999)");
+            // when
+            slowDown[0] = true;
+            var rebuilt = runner.rebuild(JdbcBalances.NAME, RebuildMode.TRUNCATE_AND_REPLAY);
+            await().atMost(WAIT).until(() -> calls.get() >= 100);
+            // then: another instance may not start the projection during the rebuild
+            try (var other = runner(newPool()).register(JdbcBalances.projection()).build()) {
+                assertThatThrownBy(other::start).isInstanceOf(ProjectionRebuildingException.class)
+                    .hasMessageContaining("is being rebuilt by runner '" + runner.ownerId() + "'");
+            }
+            assertThat(runner.status(JdbcBalances.NAME).state()).isEqualTo(ProjectionState.REBUILDING);
+            release.countDown();
+            assertThat(rebuilt.get(30, TimeUnit.SECONDS).state()).isEqualTo(ProjectionState.LIVE);
+            assertThat(JdbcBalances.centsOf(pool, "stray")).isZero();
+            assertThat(JdbcBalances.total(pool)).isEqualTo(sum);
+            assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(1_000);
+        }
+    }
+
+    @Test
+    void a_shadow_rebuild_fills_fresh_tables_and_switches_them_in_with_the_checkpoint() throws Exception {
+        // given
+        long sum = TestEvents.fill(store(), 5, 2_000);
+        DataSource pool = newPool();
+        try (var runner = runner(pool).batchSize(250).register(JdbcBalances.projection()).build()) {
+            runner.start();
+            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+            JdbcBalances.execute(pool, "INSERT INTO balance (account, cents) VALUES ('stray', 999)");
+            // when
+            ProjectionStatus status = runner.rebuild(JdbcBalances.NAME, RebuildMode.SHADOW).get(30, TimeUnit.SECONDS);
+            // then
+            assertThat(status.state()).isEqualTo(ProjectionState.LIVE);
+            assertThat(JdbcBalances.centsOf(pool, "stray")).isZero();
+            assertThat(JdbcBalances.total(pool)).isEqualTo(sum);
+            assertThat(checkpoints(pool).generation(JdbcBalances.NAME)).isEqualTo(1);
+            // and it keeps following the log, into the switched tables; a second rebuild works too
+            AppendResult more = store().append("account-1", ExpectedVersion.any(), List.of(deposited(5)));
+            runner.awaitPosition(JdbcBalances.NAME, last(more), WAIT);
+            assertThat(JdbcBalances.total(pool)).isEqualTo(sum + 5);
+            runner.rebuild(JdbcBalances.NAME, RebuildMode.SHADOW).get(30, TimeUnit.SECONDS);
+            assertThat(JdbcBalances.total(pool)).isEqualTo(sum + 5);
+            assertThat(checkpoints(pool).generation(JdbcBalances.NAME)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void the_fixture_answers_queries_on_a_jdbc_read_model() throws Exception {
+        DataSource pool = newPool();
+        ProjectionFixture.jdbc(JdbcBalances.projection(), pool)
+            .given("account-1", deposited(500), TestEvents.withdrawn(120))
+            .given("account-2", deposited(3))
+            .then(projection -> {
+                assertThat(JdbcBalances.centsOf(pool, "account-1")).isEqualTo(380);
+                assertThat(JdbcBalances.total(pool)).isEqualTo(383);
+            })
+            .given("account-2", deposited(1))
+            .then(projection -> assertThat(JdbcBalances.total(pool)).isEqualTo(384));
+    }
+
+    static LogPosition last(AppendResult result) {
+        return result.events().get(result.events().size() - 1).position();
+    }
+}

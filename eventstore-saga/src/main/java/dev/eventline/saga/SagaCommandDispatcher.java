@@ -1,0 +1,29 @@
+package dev.eventline.saga;
+
+/**
+ * Sends a saga's commands: the seam between the saga runner and a command bus.
+ * <p>
+ * Return normally when the command was accepted. Throw when it was not: the runner's transient-failure test
+ * (by default, an {@link dev.eventline.core.EventStoreException} whose {@code isRetryable()} is true) decides
+ * whether the instance retries later with backoff, or whether the command was <em>rejected</em> (any other
+ * exception, such as a business rule), which runs the step's rejection handler or starts compensation.
+ * <p>
+ * Pass {@link SagaCommand#commandId()} on as the command's id so that a resend is deduplicated. With the core
+ * command bus the adapter is one line:
+ * <pre>{@code
+ * SagaCommandDispatcher dispatcher = command ->
+ *     bus.send(command.payload(), CommandMetadata.of(command.commandId()).withCorrelationId(command.sagaId()));
+ * }</pre>
+ * Thread-safety: called from several runner threads at once (never twice at once for one instance).
+ *
+ * @since 0.1
+ */
+@FunctionalInterface
+public interface SagaCommandDispatcher {
+
+    /**
+     * @param command the command, its deterministic id and where it comes from
+     * @throws RuntimeException when the command was not accepted
+     */
+    void dispatch(SagaCommand command);
+}

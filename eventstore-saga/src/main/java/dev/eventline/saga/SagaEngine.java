@@ -1,0 +1,682 @@
+package dev.eventline.saga;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.eventline.core.AppendResult;
+import dev.eventline.core.ConcurrencyConflictException;
+import dev.eventline.core.EventData;
+import dev.eventline.core.EventStore;
+import dev.eventline.core.ExpectedVersion;
+import dev.eventline.core.LogPosition;
+import dev.eventline.core.ReadDirection;
+import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.SerializationException;
+import dev.eventline.core.serialization.EventSerializer;
+import dev.eventline.core.upcast.JsonEvent;
+import dev.eventline.saga.internal.DeterministicIds;
+import dev.eventline.saga.internal.SagaMetrics;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The synchronous heart of the saga runner: follows the log (routing events to instances and keeping the index),
+ * fires due deadlines and processes one instance at a time. {@link SagaRunner} calls it from its threads and
+ * {@link SagaFixture} calls it directly.
+ * <p>
+ * Thread-safety: {@link #pollOnce()} and {@link #fireDueDeadlines()} are called by one thread at a time;
+ * {@link #process} by several threads, never twice at once for one instance; the rest is thread-safe.
+ */
+final class SagaEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SagaEngine.class);
+
+    private final EventStore store;
+    private final SagaCommandDispatcher dispatcher;
+    private final Map<String, SagaType<?>> types;
+    private final InstantSource clock;
+    private final ObjectMapper mapper;
+    private final EventSerializer serializer;
+    private final Set<String> routedTypes;
+    private final Predicate<Throwable> isTransient;
+    private final SagaMetrics metrics;
+    private final String checkpointStream;
+    private final int batchSize;
+    private final SagaIndex index = new SagaIndex();
+    private volatile Consumer<SagaIndex.Key> workSink = key -> { };
+
+    private LogPosition cursor = LogPosition.START;
+    private LogPosition checkpoint = LogPosition.START;
+    private long checkpointVersion;
+    private volatile boolean caughtUp;
+
+    SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
+               InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
+               SagaMetrics metrics, String runnerName, int batchSize) {
+        this.store = store;
+        this.dispatcher = dispatcher;
+        this.types = Map.copyOf(types);
+        this.clock = clock;
+        this.mapper = serializer != null ? serializer.objectMapper() : mapper;
+        this.serializer = serializer;
+        var routed = new java.util.HashSet<String>();
+        this.types.values().forEach(type -> routed.addAll(type.eventTypes()));
+        this.routedTypes = Set.copyOf(routed);
+        this.isTransient = isTransient;
+        this.metrics = metrics;
+        this.checkpointStream = "saga--checkpoint-" + runnerName;
+        this.batchSize = batchSize;
+    }
+
+    SagaIndex index() {
+        return index;
+    }
+
+    Map<String, SagaType<?>> types() {
+        return types;
+    }
+
+    boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    void workSink(Consumer<SagaIndex.Key> sink) {
+        this.workSink = sink;
+    }
+
+    // ---- following the log ----------------------------------------------------------------------------------
+
+    void loadCheckpoint() {
+        try (Stream<RecordedEvent> last = store.readStream(checkpointStream, ReadDirection.BACKWARDS,
+                Long.MAX_VALUE, 1)) {
+            last.findFirst().ifPresent(event -> {
+                JsonNode body = SagaRecords.read(event);
+                checkpoint = new LogPosition(body.path("commit").asLong(), body.path("position").asLong());
+                checkpointVersion = event.version();
+            });
+        }
+    }
+
+    /** Reads one batch of the log; returns how many events it read. */
+    int pollOnce() {
+        List<RecordedEvent> batch = store.readAll(cursor, batchSize);
+        boolean routed = false;
+        for (RecordedEvent event : batch) {
+            if (SagaRecords.isSagaRecord(event)) {
+                index.apply(event);
+                if (caughtUp && (SagaRecords.RECEIVED.equals(event.type())
+                        || SagaRecords.RESUMED.equals(event.type()))) {
+                    JsonNode body = SagaRecords.read(event);
+                    workSink.accept(new SagaIndex.Key(body.path("saga_type").asText(),
+                        body.path("saga_id").asText()));
+                }
+            } else if (event.position().isAfter(checkpoint)) {
+                route(event);
+                routed = true;
+            }
+            cursor = event.position();
+        }
+        if (routed) {
+            saveCheckpoint(cursor);
+        }
+        if (batch.size() < batchSize && !caughtUp) {
+            caughtUp = true;
+            index.active().forEach(workSink);
+        }
+        return batch.size();
+    }
+
+    private void saveCheckpoint(LogPosition position) {
+        ObjectNode body = SagaRecords.JSON.createObjectNode();
+        body.put("commit", position.commit());
+        body.put("position", position.position());
+        EventData data = new EventData(UUID.randomUUID(), SagaRecords.CHECKPOINT, 1,
+            body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            dev.eventline.core.EventMetadata.empty());
+        try {
+            AppendResult result = store.append(checkpointStream, ExpectedVersion.exactly(checkpointVersion),
+                List.of(data));
+            checkpointVersion = result.currentVersion();
+            checkpoint = position;
+        } catch (ConcurrencyConflictException e) {
+            // Another runner with the same name moved the checkpoint: keep the later of the two. Routing is
+            // idempotent, so routing an event twice is harmless.
+            LogPosition before = checkpoint;
+            loadCheckpoint();
+            if (before.isAfter(checkpoint)) {
+                checkpoint = before;
+            }
+        }
+    }
+
+    private void route(RecordedEvent event) {
+        String eventType = event.type();
+        JsonNode payload = null;
+        try {
+            if (serializer != null) {
+                JsonEvent upcast = serializer.upcast(event);
+                eventType = upcast.type();
+                payload = upcast.payload();
+            }
+            if (!routedTypes.contains(eventType)) {
+                return;
+            }
+            if (payload == null) {
+                payload = mapper.readTree(event.payload());
+            }
+        } catch (IOException | RuntimeException e) {
+            logSkipped("every saga type", event, e);
+            return;
+        }
+        for (SagaType<?> type : types.values()) {
+            SagaType.EventRoute<?, ?> start = type.startEvents().get(eventType);
+            SagaType.EventRoute<?, ?> route = start != null ? start : type.events().get(eventType);
+            if (route == null) {
+                continue;
+            }
+            String sagaId;
+            try {
+                sagaId = extractId(route, payload);
+            } catch (IOException | RuntimeException e) {
+                logSkipped("saga type '" + type.name() + "'", event, e);
+                continue;
+            }
+            if (sagaId == null || sagaId.isBlank()) {
+                continue;
+            }
+            var key = new SagaIndex.Key(type.name(), sagaId);
+            if (start == null) {
+                SagaStatus status = index.status(key);
+                if (status == null || status.isFinal()) {
+                    continue;
+                }
+            }
+            ObjectNode body = SagaRecords.header(type.name(), sagaId);
+            String inputId = "event:" + event.eventId();
+            body.put("input_id", inputId);
+            body.put("kind", start != null ? "start" : "event");
+            body.put("event_type", eventType);
+            body.put("source_stream", event.streamId());
+            body.put("source_version", event.version());
+            body.put("source_event_id", event.eventId().toString());
+            body.set("data", payload);
+            receive(key, inputId, body);
+        }
+    }
+
+    private static void logSkipped(String who, RecordedEvent event, Exception error) {
+        // One undecodable event must not stop every saga; it is logged with what an operator needs to fix it.
+        LOG.error("Saga runner: {} could not read event {} (type: {}, stream: '{}', position: {}); the event is"
+                + " skipped for it. Fix the payload class, the id function or the upcaster.", who, event.eventId(),
+            event.type(), event.streamId(), event.position(), error);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <E> String extractId(SagaType.EventRoute<?, E> route, JsonNode payload) throws IOException {
+        E decoded = mapper.treeToValue(payload, route.payloadType());
+        return route.sagaId().apply(decoded);
+    }
+
+    private AppendResult receive(SagaIndex.Key key, String inputId, ObjectNode body) {
+        String streamId = InstanceFold.streamId(key.sagaType(), key.sagaId());
+        AppendResult result = store.append(streamId, ExpectedVersion.any(),
+            List.of(SagaRecords.event(streamId, SagaRecords.RECEIVED, inputId, body, key.sagaId())));
+        result.events().forEach(index::apply);
+        workSink.accept(key);
+        return result;
+    }
+
+    void fireDueDeadlines() {
+        if (!caughtUp) {
+            return;
+        }
+        for (SagaIndex.Due due : index.takeDue(clock.instant())) {
+            ObjectNode body = SagaRecords.header(due.key().sagaType(), due.key().sagaId());
+            String inputId = "deadline:" + due.deadlineId();
+            body.put("input_id", inputId);
+            body.put("kind", "deadline");
+            body.put("deadline", due.name());
+            body.put("deadline_id", due.deadlineId());
+            body.put("due", due.due().toString());
+            receive(due.key(), inputId, body);
+            index.forget(due);
+            metrics.deadlineFired(due.key().sagaType());
+        }
+    }
+
+    // ---- explicit start and operations ----------------------------------------------------------------------
+
+    String startSaga(SagaType<?> type, String sagaId, Object data) {
+        requireRegistered(type);
+        if (type.startDataType() == null) {
+            throw new IllegalArgumentException("Saga type '" + type.name() + "' has no explicit start; it is"
+                + " started by events (" + type.startEvents().keySet() + "). Add startedBy(dataClass, handler).");
+        }
+        if (!type.startDataType().isInstance(data)) {
+            throw new IllegalArgumentException("Saga type '" + type.name() + "' starts from "
+                + type.startDataType().getName() + " (data: " + data.getClass().getName() + ").");
+        }
+        var key = new SagaIndex.Key(type.name(), sagaId);
+        ObjectNode body = SagaRecords.header(type.name(), sagaId);
+        body.put("input_id", "start");
+        body.put("kind", "start");
+        body.set("data", mapper.valueToTree(data));
+        String streamId = InstanceFold.streamId(type.name(), sagaId);
+        EventData record = SagaRecords.event(streamId, SagaRecords.RECEIVED, "start", body, sagaId);
+        AppendResult result = store.append(streamId, ExpectedVersion.noStream(), List.of(record));
+        if (!Arrays.equals(result.events().get(0).payload(), record.payload())) {
+            throw new IllegalStateException("Saga '" + sagaId + "' of type '" + type.name() + "' was already"
+                + " started with other data. Use a new saga id.");
+        }
+        result.events().forEach(index::apply);
+        workSink.accept(key);
+        return sagaId;
+    }
+
+    Optional<SagaInstance> find(String sagaType, String sagaId) {
+        InstanceFold fold = load(new SagaIndex.Key(sagaType, sagaId));
+        return fold.exists() ? Optional.of(fold.toInstance()) : Optional.empty();
+    }
+
+    void retry(String sagaType, String sagaId) {
+        var key = new SagaIndex.Key(sagaType, sagaId);
+        InstanceFold fold = load(key);
+        if (!fold.exists()) {
+            throw new SagaNotFoundException(sagaType, sagaId);
+        }
+        if (fold.status != SagaStatus.FAILED) {
+            throw new IllegalStateException("Saga '" + sagaId + "' of type '" + sagaType + "' is not FAILED"
+                + " (status: " + fold.status + "); only FAILED sagas can be retried.");
+        }
+        ObjectNode body = SagaRecords.header(sagaType, sagaId);
+        body.put("status", fold.statusBeforeFailure.name());
+        if (fold.statusBeforeFailure == SagaStatus.COMPENSATING && fold.compensationReason != null) {
+            body.put("reason", fold.compensationReason);
+        }
+        body.set("deadlines", deadlinesJson(fold.deadlines));
+        append(fold, SagaRecords.event(fold.streamId, SagaRecords.RESUMED, "resumed:" + fold.resumes, body,
+            sagaId));
+        workSink.accept(key);
+    }
+
+    void park(SagaIndex.Key key, Throwable error) {
+        InstanceFold fold = load(key);
+        if (!fold.status.isActive()) {
+            return;
+        }
+        ObjectNode body = SagaRecords.header(key.sagaType(), key.sagaId());
+        String reason = describe(error);
+        body.put("reason", reason);
+        body.put("status", SagaStatus.FAILED.name());
+        append(fold, SagaRecords.event(fold.streamId, SagaRecords.PARKED, "parked:" + fold.version, body,
+            key.sagaId()));
+        metrics.ended(key.sagaType(), SagaStatus.FAILED.name(), since(fold));
+        LOG.warn("Saga '{}' of type '{}' is parked as FAILED after repeated errors: {}", key.sagaId(),
+            key.sagaType(), reason, error);
+    }
+
+    private void requireRegistered(SagaType<?> type) {
+        if (types.get(type.name()) != type) {
+            throw new IllegalArgumentException("Saga type '" + type.name() + "' is not registered with this"
+                + " runner. Call register(type) on the builder.");
+        }
+    }
+
+    // ---- processing one instance ------------------------------------------------------------------------------
+
+    InstanceFold load(SagaIndex.Key key) {
+        var fold = new InstanceFold(key.sagaType(), key.sagaId());
+        catchUp(fold);
+        return fold;
+    }
+
+    /** Applies the stream's new events; returns true when one of them was more than a received input. */
+    private boolean catchUp(InstanceFold fold) {
+        boolean changed = false;
+        try (Stream<RecordedEvent> events = store.readStream(fold.streamId, fold.version + 1)) {
+            for (RecordedEvent event : (Iterable<RecordedEvent>) events::iterator) {
+                fold.apply(event);
+                index.apply(event);
+                changed |= !SagaRecords.RECEIVED.equals(event.type());
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Handles every piece of work the instance has, one record at a time.
+     *
+     * @throws RuntimeException when handling failed; nothing was recorded for the failed piece of work
+     */
+    void process(SagaIndex.Key key) {
+        SagaType<?> type = types.get(key.sagaType());
+        if (type == null) {
+            return;
+        }
+        InstanceFold fold = load(key);
+        while (true) {
+            EventData record = nextRecord(type, fold);
+            if (record == null) {
+                return;
+            }
+            SagaStatus before = fold.status;
+            boolean wasStarted = fold.started;
+            append(fold, record);
+            if (fold.started && !wasStarted) {
+                metrics.started(key.sagaType());
+            }
+            if (fold.status != before && !fold.status.isActive()) {
+                metrics.ended(key.sagaType(), fold.status.name(), since(fold));
+            }
+        }
+    }
+
+    private Duration since(InstanceFold fold) {
+        Instant start = fold.startedAt == null ? clock.instant() : fold.startedAt;
+        Duration duration = Duration.between(start, clock.instant());
+        return duration.isNegative() ? Duration.ZERO : duration;
+    }
+
+    /** Appends with the fold's version as the expected version, re-basing over inputs received meanwhile. */
+    private void append(InstanceFold fold, EventData record) {
+        while (true) {
+            try {
+                AppendResult result = store.append(fold.streamId, ExpectedVersion.exactly(fold.version),
+                    List.of(record));
+                for (RecordedEvent event : result.events()) {
+                    if (event.version() > fold.version + 1) {
+                        catchUp(fold);
+                    }
+                    fold.apply(event);
+                    index.apply(event);
+                }
+                return;
+            } catch (ConcurrencyConflictException e) {
+                long before = fold.version;
+                boolean changed = catchUp(fold);
+                if (fold.version == before) {
+                    throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
+                        + "': the append conflicted but the stream shows no newer event (version: " + fold.version
+                        + "). It will be retried.", e);
+                }
+                if (changed) {
+                    throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
+                        + "' was changed by another runner while this one handled it (version: " + fold.version
+                        + "). It will be retried; run one runner per saga type.", e);
+                }
+            }
+        }
+    }
+
+    private <S> EventData nextRecord(SagaType<S> type, InstanceFold fold) {
+        if (fold.status == SagaStatus.COMPENSATING && !fold.stack.isEmpty()) {
+            return compensate(type, fold);
+        }
+        if (fold.status != SagaStatus.RUNNING || fold.pending.isEmpty()) {
+            return null;
+        }
+        InstanceFold.Input input = fold.pending.values().iterator().next();
+        return handle(type, fold, input);
+    }
+
+    private <S> EventData handle(SagaType<S> type, InstanceFold fold, InstanceFold.Input input) {
+        var context = new HandlerContext(fold, input.id(), clock.instant());
+        S state = fold.state == null ? null : decode(fold.state, type.stateType(), fold, "state");
+        S newState = state;
+        boolean started = fold.started;
+        JsonNode body = input.body();
+        switch (input.kind()) {
+            case "start" -> {
+                if (!fold.started) {
+                    String eventType = body.path("event_type").asText(null);
+                    newState = eventType == null
+                        ? callStart(type.startHandler(), body.get("data"), type.startDataType(), context, fold)
+                        : callStart(type.startEvents().get(eventType), body.get("data"), context, fold);
+                    started = true;
+                }
+            }
+            case "event" -> {
+                SagaType.EventRoute<S, ?> route = type.events().get(body.path("event_type").asText());
+                if (fold.started && route != null) {
+                    newState = callEvent(route, state, body.get("data"), context, fold);
+                }
+            }
+            case "deadline" -> {
+                InstanceFold.Deadline deadline = fold.deadline(body.path("deadline_id").asText());
+                if (fold.started && deadline != null) {
+                    context.cancelDeadline(deadline.name());
+                    SagaStepHandler<S> handler = type.deadline(deadline.name());
+                    if (handler == null) {
+                        context.compensate("deadline '" + deadline.name() + "' passed (due: " + deadline.due()
+                            + ")");
+                    } else {
+                        newState = handler.handle(state, context);
+                    }
+                }
+            }
+            case "outcome" -> {
+                String step = body.path("step").asText();
+                if (body.path("accepted").asBoolean()) {
+                    SagaStepHandler<S> handler = type.stepCompleted(step);
+                    if (handler != null) {
+                        newState = handler.handle(state, context);
+                    }
+                } else {
+                    String reason = body.path("reason").asText("rejected");
+                    SagaRejectionHandler<S> handler = type.stepRejected(step);
+                    if (handler == null) {
+                        context.compensate("step '" + step + "' rejected: " + reason);
+                    } else {
+                        newState = handler.handle(state, reason, context);
+                    }
+                }
+            }
+            default -> {
+                // An input kind written by a later version: recorded as handled without effect.
+            }
+        }
+        if (started && newState == null) {
+            throw new IllegalStateException("A handler of saga type '" + type.name() + "' returned a null state"
+                + " (saga: '" + fold.sagaId + "', input: " + input.id() + "). Return the state, never null.");
+        }
+        List<InstanceFold.StackEntry> stack = new ArrayList<>(fold.stack);
+        ArrayNode commands = SagaRecords.array();
+        boolean rejected = false;
+        for (HandlerContext.Outgoing outgoing : context.commands) {
+            UUID commandId = DeterministicIds.of(type.name(), fold.sagaId, input.id(), outgoing.step(),
+                Integer.toString(outgoing.occurrence()));
+            String rejection = dispatch(new SagaCommand(commandId, type.name(), fold.sagaId, outgoing.step(), false,
+                outgoing.command()));
+            commands.add(commandJson(outgoing.step(), commandId, outgoing.command(), false, null, rejection));
+            if (rejection != null) {
+                rejected = true;
+                break;
+            }
+            if (type.hasCompensation(outgoing.step())) {
+                stack.add(new InstanceFold.StackEntry(outgoing.step(), commandId.toString()));
+            }
+        }
+        SagaStatus status = SagaStatus.RUNNING;
+        String reason = null;
+        List<InstanceFold.Deadline> deadlines = context.deadlines;
+        if (context.compensationReason != null) {
+            status = stack.isEmpty() ? SagaStatus.COMPENSATED : SagaStatus.COMPENSATING;
+            reason = context.compensationReason;
+        } else if (context.completed && !rejected) {
+            status = SagaStatus.COMPLETED;
+        }
+        if (status != SagaStatus.RUNNING) {
+            deadlines = List.of();
+        }
+        ObjectNode record = SagaRecords.header(type.name(), fold.sagaId);
+        record.put("input_id", input.id());
+        record.put("kind", "input");
+        record.put("status", status.name());
+        if (reason != null) {
+            record.put("reason", reason);
+        }
+        record.put("started", started);
+        if (newState != null) {
+            record.set("state", mapper.valueToTree(newState));
+        }
+        record.set("commands", commands);
+        record.set("deadlines", deadlinesJson(deadlines));
+        record.set("compensation_stack", stackJson(stack));
+        return SagaRecords.event(fold.streamId, SagaRecords.HANDLED, "handled:" + input.id(), record, fold.sagaId);
+    }
+
+    private <S> EventData compensate(SagaType<S> type, InstanceFold fold) {
+        InstanceFold.StackEntry top = fold.stack.get(fold.stack.size() - 1);
+        int rejections = fold.compensationRejections.getOrDefault(top.commandId(), 0);
+        var compensation = type.compensation(top.step());
+        if (compensation == null) {
+            throw new IllegalStateException("Saga type '" + type.name() + "' declares no compensation for step '"
+                + top.step() + "' (saga: '" + fold.sagaId + "'). Declare compensation(\"" + top.step()
+                + "\", ...) again.");
+        }
+        S state = decode(fold.state, type.stateType(), fold, "state");
+        Object command = compensation.apply(state);
+        if (command == null) {
+            throw new IllegalStateException("The compensation of step '" + top.step() + "' of saga type '"
+                + type.name() + "' returned null (saga: '" + fold.sagaId + "'). Return a command.");
+        }
+        String inputId = "compensation:" + top.commandId() + ":" + rejections;
+        UUID commandId = DeterministicIds.of(type.name(), fold.sagaId, inputId);
+        String rejection = dispatch(new SagaCommand(commandId, type.name(), fold.sagaId, top.step(), true, command));
+        List<InstanceFold.StackEntry> stack = new ArrayList<>(fold.stack);
+        SagaStatus status;
+        String reason;
+        if (rejection == null) {
+            stack.remove(stack.size() - 1);
+            status = stack.isEmpty() ? SagaStatus.COMPENSATED : SagaStatus.COMPENSATING;
+            reason = fold.compensationReason;
+        } else {
+            status = SagaStatus.FAILED;
+            reason = "compensation of step '" + top.step() + "' rejected: " + rejection;
+        }
+        ObjectNode record = SagaRecords.header(type.name(), fold.sagaId);
+        record.put("input_id", inputId);
+        record.put("kind", "compensation");
+        record.put("status", status.name());
+        if (reason != null) {
+            record.put("reason", reason);
+        }
+        record.put("started", true);
+        record.set("commands", SagaRecords.array().add(
+            commandJson(top.step(), commandId, command, true, top.commandId(), rejection)));
+        record.set("deadlines", SagaRecords.array());
+        record.set("compensation_stack", stackJson(stack));
+        return SagaRecords.event(fold.streamId, SagaRecords.HANDLED, "handled:" + inputId, record, fold.sagaId);
+    }
+
+    /** Returns null when the command was accepted, else the rejection reason; rethrows transient failures. */
+    private String dispatch(SagaCommand command) {
+        try {
+            dispatcher.dispatch(command);
+            metrics.commandSent(command.sagaType(), command.compensation(), true);
+            return null;
+        } catch (RuntimeException e) {
+            if (isTransient.test(e)) {
+                throw e;
+            }
+            metrics.commandSent(command.sagaType(), command.compensation(), false);
+            return describe(e);
+        }
+    }
+
+    private static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    }
+
+    private ObjectNode commandJson(String step, UUID commandId, Object command, boolean compensation,
+                                   String compensates, String rejection) {
+        ObjectNode node = SagaRecords.JSON.createObjectNode();
+        node.put("step", step);
+        node.put("command_id", commandId.toString());
+        node.put("command_type", command.getClass().getSimpleName());
+        node.put("compensation", compensation);
+        if (compensates != null) {
+            node.put("compensates", compensates);
+        }
+        node.put("accepted", rejection == null);
+        if (rejection != null) {
+            node.put("reason", rejection);
+        }
+        try {
+            node.set("command", mapper.valueToTree(command));
+        } catch (IllegalArgumentException e) {
+            // The command is recorded for auditing only; one that Jackson cannot write is kept as text.
+            node.put("command_text", String.valueOf(command));
+        }
+        return node;
+    }
+
+    private static ArrayNode deadlinesJson(List<InstanceFold.Deadline> deadlines) {
+        ArrayNode array = SagaRecords.array();
+        for (InstanceFold.Deadline deadline : deadlines) {
+            array.addObject().put("name", deadline.name()).put("due", deadline.due().toString())
+                .put("id", deadline.id());
+        }
+        return array;
+    }
+
+    private static ArrayNode stackJson(List<InstanceFold.StackEntry> stack) {
+        ArrayNode array = SagaRecords.array();
+        for (InstanceFold.StackEntry entry : stack) {
+            array.addObject().put("step", entry.step()).put("command_id", entry.commandId());
+        }
+        return array;
+    }
+
+    private <T> T decode(JsonNode json, Class<T> target, InstanceFold fold, String what) {
+        try {
+            return mapper.treeToValue(json, target);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new SerializationException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType + "': its "
+                + what + " could not be read as " + target.getName() + ". Keep the class compatible with the"
+                + " stored JSON, or give the runner an ObjectMapper that can read it.", e);
+        }
+    }
+
+    private <S, D> S callStartTyped(SagaStartHandler<S, D> handler, JsonNode data, Class<D> dataType,
+                                    HandlerContext context, InstanceFold fold) {
+        return handler.start(decode(data, dataType, fold, "start data"), context);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <S> S callStart(SagaStartHandler<S, ?> handler, JsonNode data, Class<?> dataType,
+                            HandlerContext context, InstanceFold fold) {
+        return callStartTyped((SagaStartHandler<S, Object>) handler, data, (Class<Object>) dataType, context,
+            fold);
+    }
+
+    private <S, E> S callStart(SagaType.EventRoute<S, E> route, JsonNode data, HandlerContext context,
+                               InstanceFold fold) {
+        if (route == null) {
+            return null;
+        }
+        return route.start().start(decode(data, route.payloadType(), fold, "starting event"), context);
+    }
+
+    private <S, E> S callEvent(SagaType.EventRoute<S, E> route, S state, JsonNode data, HandlerContext context,
+                               InstanceFold fold) {
+        return route.handler().handle(state, decode(data, route.payloadType(), fold, "event"), context);
+    }
+}
