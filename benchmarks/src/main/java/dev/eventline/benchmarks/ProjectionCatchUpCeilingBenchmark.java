@@ -41,7 +41,7 @@ public class ProjectionCatchUpCeilingBenchmark {
     public String db;
 
     /** Events in the log. */
-    @Param({"50000"})
+    @Param({"20000"})
     public int logSize;
 
     private Fixture fixture;
