@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,7 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * compared by {@code equals}), its tenant and its principal; an entry remembers the read model's position and is
  * a miss as soon as the read model has moved past it. A query asked with
  * {@link QueryOptions#consistentWith(LogPosition, Duration)} is answered only once its read model has reached the
- * position, polling {@link ReadModelProgress} with backoff, or fails with {@link ReadModelBehindException}.
+ * position (through {@link ReadModelProgress#awaitPosition}: polling with backoff, or the host's notifier), or
+ * fails with {@link ReadModelBehindException}.
  * Cached answers are shared between callers: return immutable values from handlers.
  * <p>
  * Thread-safety: immutable after {@link Builder#build()} (the cache is internally synchronized) and safe for
@@ -56,11 +56,6 @@ public final class QueryBus implements AutoCloseable {
     public static final int DEFAULT_CACHE_MAX_ENTRIES = 10_000;
     /** Default threads of the async pool: queries are short reads, so a few suffice. */
     public static final int DEFAULT_ASYNC_THREADS = 4;
-
-    /** First pause while waiting for a read model: projections usually catch up within milliseconds. */
-    static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(1);
-    /** Longest pause between polls: bounds the extra latency after the read model catches up. */
-    static final Duration MAX_POLL_INTERVAL = Duration.ofMillis(50);
 
     /** A query handler and the read model it reads. */
     private record Route(QueryHandler<Object, Object> handler, String readModel) {
@@ -181,6 +176,15 @@ public final class QueryBus implements AutoCloseable {
     }
 
     /**
+     * @param query the query record
+     * @param <R> the answer type
+     * @return the answer, or the failure {@link #ask(Object)} would have thrown
+     */
+    public <R> CompletableFuture<R> askAsync(Object query) {
+        return askAsync(query, QueryOptions.defaults());
+    }
+
+    /**
      * @param envelope the type name, JSON body and options
      * @return the answer, or the failure {@link #ask(QueryEnvelope)} would have thrown
      */
@@ -221,7 +225,7 @@ public final class QueryBus implements AutoCloseable {
             return route.handler().handle(query, context);
         }
         var key = new QueryCache.Key(query.getClass(), query, context.tenant(), context.principal());
-        var position = progress.position(readModel);
+        var position = positionOf(readModel);
         if (options.useCache()) {
             var entry = cache.get(key);
             if (entry != null && clock.instant().isBefore(entry.expiresAt()) && !position.isAfter(entry.position())) {
@@ -232,7 +236,7 @@ public final class QueryBus implements AutoCloseable {
         }
         // The position was read before the handler runs, so the entry can only under-state what it saw.
         var answer = route.handler().handle(query, context);
-        cache.put(key, new QueryCache.Entry(answer, position, clock.instant().plus(cacheTtl)));
+        cache.put(key, new QueryCache.Answer(answer, position, clock.instant().plus(cacheTtl)));
         return answer;
     }
 
@@ -248,25 +252,28 @@ public final class QueryBus implements AutoCloseable {
                 + "position " + required + " but the QueryBus has no ReadModelProgress. Pass one with "
                 + "QueryBus.builder().readModelProgress(...).");
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = FIRST_POLL_INTERVAL.toNanos();
-        while (true) {
-            var reached = progress.position(readModel);
-            if (reached.compareTo(required) >= 0) {
-                return;
-            }
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw new ReadModelBehindException(readModel, required, reached, timeout, null);
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(pause, remaining));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReadModelBehindException(readModel, required, reached, timeout, e);
-            }
-            pause = Math.min(pause * 2, MAX_POLL_INTERVAL.toNanos());
+        if (positionOf(readModel).compareTo(required) >= 0) {
+            return;
         }
+        boolean reached;
+        try {
+            reached = progress.awaitPosition(readModel, required, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReadModelBehindException(readModel, required, positionOf(readModel), timeout, e);
+        }
+        if (!reached) {
+            throw new ReadModelBehindException(readModel, required, positionOf(readModel), timeout, null);
+        }
+    }
+
+    private LogPosition positionOf(String readModel) {
+        var position = progress.position(readModel);
+        if (position == null) {
+            throw new IllegalStateException("ReadModelProgress returned null for read model '" + readModel + "'. "
+                + "Return LogPosition.START when it has processed nothing yet.");
+        }
+        return position;
     }
 
     @Override

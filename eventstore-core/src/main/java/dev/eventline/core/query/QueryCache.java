@@ -16,22 +16,22 @@ final class QueryCache {
     record Key(Class<?> type, Object query, String tenant, String principal) {
     }
 
-    record Entry(Object value, LogPosition position, Instant expiresAt) {
+    record Answer(Object value, LogPosition position, Instant expiresAt) {
     }
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final LinkedHashMap<Key, Entry> entries;
+    private final LinkedHashMap<Key, Answer> entries;
 
     QueryCache(int maxEntries) {
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, Answer> eldest) {
                 return size() > maxEntries;
             }
         };
     }
 
-    Entry get(Key key) {
+    Answer get(Key key) {
         lock.lock();
         try {
             return entries.get(key);
@@ -40,7 +40,7 @@ final class QueryCache {
         }
     }
 
-    void put(Key key, Entry entry) {
+    void put(Key key, Answer entry) {
         lock.lock();
         try {
             entries.put(key, entry);

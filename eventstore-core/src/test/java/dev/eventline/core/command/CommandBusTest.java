@@ -238,6 +238,24 @@ class CommandBusTest {
                 .isInstanceOf(ValidationException.class).hasMessageContaining("must be a JSON object");
         }
 
+        record Checked(String name) {
+            Checked {
+                if (name.length() > 3) {
+                    throw new IllegalArgumentException("name must be at most 3 characters (name: " + name + ")");
+                }
+            }
+        }
+
+        @Test
+        void a_record_constructor_refusing_the_values_is_a_validation_error_with_its_message() {
+            var bus = CommandBus.builder().handle("Checked", Checked.class, (c, x) -> null).build();
+            var thrown = catchThrowable(() -> bus.send(CommandEnvelope.of("Checked", "{\"name\":\"toolong\"}",
+                CommandMetadata.empty())));
+            assertThat(thrown).isInstanceOfSatisfying(ValidationException.class, e ->
+                assertThat(e.violations()).singleElement().satisfies(v ->
+                    assertThat(v.message()).contains("name must be at most 3 characters")));
+        }
+
         @Test
         void a_mapper_with_default_typing_is_refused() {
             var mapper = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -302,6 +302,34 @@ class QueryBusTest {
         }
 
         @Test
+        void a_hosts_notifier_is_used_to_wait_instead_of_polling() {
+            // given: a progress whose awaitPosition is signalled by the projector
+            project("a-1", "10", 4);
+            var waits = new ArrayList<String>();
+            var progress = new ReadModelProgress() {
+                @Override
+                public LogPosition position(String readModel) {
+                    return checkpoint.get();
+                }
+
+                @Override
+                public boolean awaitPosition(String readModel, LogPosition position, Duration timeout) {
+                    waits.add(readModel + "@" + position + " within " + timeout);
+                    project("a-1", "40", 5);
+                    return true;
+                }
+            };
+            var bus = QueryBus.builder().handle(GetBalance.class, "account_balance", balanceHandler())
+                .readModelProgress(progress).build();
+            // when
+            BigDecimal balance = bus.ask(new GetBalance("a-1"),
+                QueryOptions.consistentWith(LogPosition.of(5), Duration.ofSeconds(3)));
+            // then
+            assertThat(waits).containsExactly("account_balance@5 within PT3S");
+            assertThat(balance).isEqualByComparingTo("40");
+        }
+
+        @Test
         void a_read_model_already_past_the_position_answers_at_once_from_the_cache() {
             project("a-1", "10", 9);
             var bus = builder().build();
