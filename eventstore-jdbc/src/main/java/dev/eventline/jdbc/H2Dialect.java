@@ -50,6 +50,13 @@ public final class H2Dialect implements Dialect {
     static final String FIND_BY_IDS = PostgresDialect.FIND_BY_IDS;
     static final String STREAM_IDS = PostgresDialect.STREAM_IDS;
 
+    static final String SNAPSHOT_SAVE = """
+        MERGE INTO ${schema}${prefix}snapshots (stream_id, stream_version, state_revision, state, taken_at)
+        KEY (stream_id, stream_version) VALUES (?, ?, ?, ?, ?)""";
+
+    static final String SNAPSHOT_LATEST_AT_OR_BEFORE = PostgresDialect.SNAPSHOT_LATEST_AT_OR_BEFORE;
+    static final String SNAPSHOT_DELETE = PostgresDialect.SNAPSHOT_DELETE;
+
     private H2Dialect() {
     }
 

@@ -13,14 +13,11 @@ import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.integrity.IntegrityReport;
-import dev.eventline.core.internal.AppendValidation;
 import dev.eventline.core.internal.Pages;
 import dev.eventline.jdbc.internal.ConnectionUrls;
 import dev.eventline.jdbc.internal.Identifiers;
-import dev.eventline.jdbc.internal.MetadataJson;
 import dev.eventline.jdbc.internal.Pools;
 import dev.eventline.jdbc.internal.SqlErrors;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,14 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -46,9 +38,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link EventStore} in a relational database (PostgreSQL or H2) reached through any {@link DataSource}.
  * <p>
- * Appends: one transaction per call. It locks the stream's head row ({@code SELECT … FOR UPDATE}), checks the
- * expected version, takes positions, updates (or inserts) the head row and inserts the events in one JDBC batch,
- * then commits. The database enforces optimistic concurrency (the head row and {@code UNIQUE(stream_id,
+ * Appends: one transaction per call. It locks the stream (PostgreSQL: an advisory lock, then the head row;
+ * H2: the log head, then the head row), checks the expected version, takes positions, updates (or inserts) the head
+ * row and inserts the events in one JDBC batch, then commits: four round trips on PostgreSQL whatever the size.
+ * The database enforces optimistic concurrency (the locks, the head row and {@code UNIQUE(stream_id,
  * stream_version)}), so it holds across JVMs; a unique violation never escapes: it becomes a
  * {@link ConcurrencyConflictException}, or, when the batch's event ids are already stored as this batch, the
  * original {@link AppendResult} (retries are idempotent), or an {@link IdempotencyConflictException}.
@@ -83,8 +76,6 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     static final String MIGRATIONS = "dev/eventline/jdbc";
     /** The component name under which the event tables' versions are recorded. */
     public static final String COMPONENT = "events";
-    /** An ANY append racing another stream creation retries this often before giving up with a conflict. */
-    private static final int MAX_APPEND_ATTEMPTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcEventStore.class);
 
@@ -100,6 +91,8 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     private final int readBatchSize;
     private final Duration horizonWarning;
     private final boolean txOrder;
+    private final EventRows rows;
+    private final EventAppender appender;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private JdbcEventStore(Builder builder, DataSource dataSource, AutoCloseable ownedPool, Dialect dialect) {
@@ -115,6 +108,9 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         this.readBatchSize = builder.readBatchSize;
         this.horizonWarning = builder.horizonWarning;
         this.txOrder = dialect.usesTransactionIdOrder();
+        this.rows = new EventRows(dataSource, txOrder, readBatchSize);
+        this.appender = new EventAppender(dataSource, sql, rows, clock, hashChain, limits, txOrder, schema,
+            tablePrefix);
     }
 
     /**
@@ -190,222 +186,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
 
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
-        AppendValidation.check(streamId, expected, events, limits);
-        if (events.isEmpty()) {
-            long current = streamVersion(streamId);
-            if (!expected.isSatisfiedBy(current)) {
-                throw new ConcurrencyConflictException(streamId, expected, current, 0);
-            }
-            return new AppendResult(streamId, current, current, List.of());
-        }
-        for (int attempt = 1; ; attempt++) {
-            Attempt outcome = tryAppend(streamId, expected, events);
-            if (outcome.result() != null) {
-                return outcome.result();
-            }
-            // After any conflict, the batch may be a retry of one that committed: probe by event ids.
-            AppendResult retried = findRetriedAppend(streamId, events);
-            if (retried != null) {
-                return retried;
-            }
-            long actual = outcome.actualVersion() >= 0 ? outcome.actualVersion() : streamVersion(streamId);
-            // A unique violation with a satisfiable expectation is a lost race on creating the stream's head row.
-            if (outcome.actualVersion() < 0 && expected.isSatisfiedBy(actual) && attempt < MAX_APPEND_ATTEMPTS) {
-                continue;
-            }
-            throw new ConcurrencyConflictException(streamId, expected, actual, events.size());
-        }
-    }
-
-    /** The result, or the stream's version when the expectation failed ({@code -1}: a unique key refused it). */
-    private record Attempt(AppendResult result, long actualVersion) {
-    }
-
-    private Attempt tryAppend(String streamId, ExpectedVersion expected, List<EventData> events) {
-        int count = events.size();
-        try (Connection connection = dataSource.getConnection()) {
-            // Pools reset auto-commit when the connection returns; an unpooled connection is closed below.
-            connection.setAutoCommit(false);
-            try {
-                long[] positions = null;
-                if (!txOrder) {
-                    positions = allocateSerialized(connection, count);
-                }
-                long current = 0;
-                String previousChecksum = "";
-                try (PreparedStatement lock = connection.prepareStatement(sql.lockStream())) {
-                    lock.setString(1, streamId);
-                    try (ResultSet row = lock.executeQuery()) {
-                        if (row.next()) {
-                            current = row.getLong(1);
-                            previousChecksum = row.getString(2);
-                        }
-                    }
-                }
-                if (!expected.isSatisfiedBy(current)) {
-                    connection.rollback();
-                    return new Attempt(null, current);
-                }
-                long txId = 0;
-                if (txOrder) {
-                    positions = new long[count];
-                    txId = allocateWithTransactionId(connection, positions);
-                }
-                List<RecordedEvent> recorded = record(streamId, current, previousChecksum, events, txId, positions);
-                String lastChecksum = recorded.get(count - 1).checksum();
-                if (current == 0) {
-                    try (PreparedStatement insert = connection.prepareStatement(sql.insertStream())) {
-                        insert.setString(1, streamId);
-                        insert.setLong(2, count);
-                        insert.setString(3, lastChecksum);
-                        insert.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement update = connection.prepareStatement(sql.updateStream())) {
-                        update.setLong(1, current + count);
-                        update.setString(2, lastChecksum);
-                        update.setString(3, streamId);
-                        update.setLong(4, current);
-                        if (update.executeUpdate() != 1) {
-                            connection.rollback();
-                            return new Attempt(null, -1);
-                        }
-                    }
-                }
-                insertEvents(connection, recorded);
-                connection.commit();
-                return new Attempt(new AppendResult(streamId, current, current + count, recorded), 0);
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection, e);
-                throw e;
-            }
-        } catch (SQLException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return new Attempt(null, -1);
-            }
-            throw SqlErrors.translate("Appending " + count + " events to stream '" + streamId + "'", e);
-        }
-    }
-
-    /** H2: the first statement of every append; its row lock serializes appends until commit. */
-    private long[] allocateSerialized(Connection connection, int count) throws SQLException {
-        try (PreparedStatement allocate = connection.prepareStatement(sql.allocate())) {
-            allocate.setLong(1, count);
-            try (ResultSet row = allocate.executeQuery()) {
-                if (!row.next()) {
-                    throw new ConfigurationException("The log head row of table " + tablePrefix + "log_head is "
-                        + "missing. Run createSchema() (it restores the row).");
-                }
-                long last = row.getLong(1);
-                long[] positions = new long[count];
-                for (int i = 0; i < count; i++) {
-                    positions[i] = last - count + 1 + i;
-                }
-                return positions;
-            }
-        }
-    }
-
-    /** PostgreSQL: the transaction's id and fresh positions in one round trip. */
-    private long allocateWithTransactionId(Connection connection, long[] positions) throws SQLException {
-        long txId = 0;
-        try (PreparedStatement allocate = connection.prepareStatement(sql.allocate())) {
-            allocate.setInt(1, positions.length);
-            try (ResultSet rows = allocate.executeQuery()) {
-                int i = 0;
-                while (rows.next()) {
-                    txId = rows.getLong(1);
-                    positions[i++] = rows.getLong(2);
-                }
-            }
-        }
-        // Positions only order events within one transaction; sorting makes them follow the versions.
-        Arrays.sort(positions);
-        return txId;
-    }
-
-    private List<RecordedEvent> record(String streamId, long current, String previousChecksum,
-                                       List<EventData> events, long txId, long[] positions) {
-        Instant now = HashChain.truncate(clock.instant());
-        List<RecordedEvent> recorded = new ArrayList<>(events.size());
-        String previous = previousChecksum;
-        for (int i = 0; i < events.size(); i++) {
-            EventData event = events.get(i);
-            long version = current + i + 1;
-            String checksum = hashChain.link(previous, event.eventId(), streamId, version, now, event.type(),
-                event.schemaVersion(), event.payload(), event.metadata());
-            LogPosition position = txOrder ? new LogPosition(txId, positions[i]) : LogPosition.of(positions[i]);
-            recorded.add(new RecordedEvent(event.eventId(), streamId, version, position, now, event.type(),
-                event.schemaVersion(), event.payload(), event.metadata(), checksum));
-            previous = checksum;
-        }
-        return recorded;
-    }
-
-    private void insertEvents(Connection connection, List<RecordedEvent> recorded) throws SQLException {
-        OffsetDateTime recordedAt = OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC);
-        try (PreparedStatement insert = connection.prepareStatement(sql.insertEvent())) {
-            for (RecordedEvent event : recorded) {
-                insert.setLong(1, event.globalPosition());
-                insert.setLong(2, event.position().commit());
-                insert.setString(3, event.streamId());
-                insert.setLong(4, event.version());
-                insert.setObject(5, event.eventId());
-                insert.setString(6, event.type());
-                insert.setInt(7, event.schemaVersion());
-                insert.setObject(8, recordedAt);
-                insert.setBytes(9, event.payload());
-                insert.setString(10, MetadataJson.encode(event.metadata()));
-                insert.setString(11, event.checksum());
-                if (recorded.size() == 1) {
-                    insert.executeUpdate();
-                    return;
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
-    }
-
-    /** Returns the original result when this batch was stored before, or fails when it partly was. */
-    private AppendResult findRetriedAppend(String streamId, List<EventData> events) {
-        UUID[] ids = events.stream().map(EventData::eventId).toArray(UUID[]::new);
-        List<RecordedEvent> found = query("Looking up event ids of an append to stream '" + streamId + "'",
-            sql.findByIds(), (connection, statement) -> {
-                Array array = connection.createArrayOf("uuid", ids);
-                statement.setArray(1, array);
-            });
-        if (found.isEmpty()) {
-            return null;
-        }
-        Map<UUID, RecordedEvent> byId = new HashMap<>();
-        for (RecordedEvent event : found) {
-            byId.put(event.eventId(), event);
-        }
-        List<RecordedEvent> stored = new ArrayList<>(events.size());
-        for (EventData event : events) {
-            RecordedEvent match = byId.get(event.eventId());
-            if (match != null) {
-                stored.add(match);
-            }
-        }
-        if (stored.size() != events.size()) {
-            throw new IdempotencyConflictException(streamId, stored.get(0).eventId(),
-                stored.size() + " of the " + events.size() + " event ids are already stored");
-        }
-        for (int i = 0; i < stored.size(); i++) {
-            RecordedEvent event = stored.get(i);
-            if (!event.streamId().equals(streamId)) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "it is stored in stream '" + event.streamId() + "'");
-            }
-            if (event.version() != stored.get(0).version() + i) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "the stored events are not contiguous in the batch's order");
-            }
-        }
-        long previousVersion = stored.get(0).version() - 1;
-        return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+        return appender.append(streamId, expected, events);
     }
 
     // ---------------------------------------------------------------------------------------------- reads
@@ -503,15 +284,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     @Override
     public long streamVersion(String streamId) {
         Objects.requireNonNull(streamId, "streamId");
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql.streamVersion())) {
-            statement.setString(1, streamId);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next() ? row.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate("Reading the version of stream '" + streamId + "'", e);
-        }
+        return appender.streamVersion(streamId);
     }
 
     @Override
@@ -601,88 +374,20 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         if (!(dialect instanceof PostgresDialect)) {
             return new HorizonStatus(Duration.ZERO, "", 0, horizonWarning);
         }
-        Duration age = Duration.ZERO;
-        String holder = "";
-        long pid = 0;
-        try (Connection connection = dataSource.getConnection()) {
-            try (PreparedStatement statement = connection.prepareStatement(PostgresDialect.OLDEST_WRITER);
-                 ResultSet row = statement.executeQuery()) {
-                if (row.next()) {
-                    pid = row.getLong(1);
-                    age = seconds(row.getDouble(6));
-                    holder = "backend pid " + pid + " (database: " + row.getString(2) + ", user: " + row.getString(3)
-                        + ", application: '" + row.getString(4) + "', state: " + row.getString(5) + ")";
-                }
-            }
-            try (PreparedStatement statement = connection.prepareStatement(PostgresDialect.OLDEST_PREPARED);
-                 ResultSet row = statement.executeQuery()) {
-                if (row.next() && seconds(row.getDouble(4)).compareTo(age) > 0) {
-                    age = seconds(row.getDouble(4));
-                    pid = 0;
-                    holder = "prepared transaction '" + row.getString(1) + "' (database: " + row.getString(2)
-                        + ", owner: " + row.getString(3) + ")";
-                }
-            }
-        } catch (SQLException e) {
-            throw SqlErrors.translate("Reading the transaction horizon", e);
-        }
-        HorizonStatus status = new HorizonStatus(age, holder, pid, horizonWarning);
-        if (!status.isHealthy()) {
-            LOG.warn("The global log is held back by {}, open for {} (threshold: {}): readAll and every subscriber "
-                + "wait until it ends. Commit, roll back or terminate it (SELECT pg_terminate_backend(pid), or "
-                + "ROLLBACK PREPARED 'gid').", holder, age, horizonWarning);
-        }
-        return status;
-    }
-
-    private static Duration seconds(double seconds) {
-        return Duration.ofNanos(Math.max(0, (long) (seconds * 1_000_000_000d)));
+        return HorizonProbe.check(dataSource, horizonWarning);
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing
 
-    /** Binds a statement's parameters; the connection is there to create arrays. */
-    @FunctionalInterface
-    private interface Binder {
-        void bind(Connection connection, PreparedStatement statement) throws SQLException;
-    }
-
-    private List<RecordedEvent> query(String action, String statementSql, Binder binder) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(statementSql)) {
-            binder.bind(connection, statement);
-            statement.setFetchSize(readBatchSize);
-            List<RecordedEvent> events = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    events.add(map(rows));
-                }
-            }
-            return events;
-        } catch (SQLException e) {
-            throw SqlErrors.translate(action, e);
-        }
-    }
-
-    private RecordedEvent map(ResultSet row) throws SQLException {
-        long position = row.getLong(1);
-        LogPosition logPosition = txOrder ? new LogPosition(row.getLong(2), position) : LogPosition.of(position);
-        return new RecordedEvent(row.getObject(5, UUID.class), row.getString(3), row.getLong(4), logPosition,
-            row.getObject(8, OffsetDateTime.class).toInstant(), row.getString(6), row.getInt(7), row.getBytes(9),
-            MetadataJson.decode(row.getString(10)), row.getString(11));
+    private List<RecordedEvent> query(String action, String statementSql, EventRows.Binder binder) {
+        return rows.query(action, statementSql, binder);
     }
 
     private static OffsetDateTime utc(Instant instant) {
-        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return EventRows.utc(instant);
     }
 
-    private static void rollback(Connection connection, Exception cause) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-        }
-    }
+
 
     /** Closes the pool the store created from a URL; a user-given {@link DataSource} is left alone. Idempotent. */
     @Override

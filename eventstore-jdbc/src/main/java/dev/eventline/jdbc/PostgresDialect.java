@@ -30,10 +30,27 @@ public final class PostgresDialect implements Dialect {
     static final String LOCK_STREAM = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ? FOR UPDATE""";
 
-    /** The transaction id and {@code n} fresh positions in one round trip; the ids are sorted in Java. */
-    static final String ALLOCATE = """
-        SELECT pg_current_xact_id()::text::bigint, nextval('${schema}${prefix}events_position_seq')
-        FROM generate_series(1, ?)""";
+    /**
+     * The start of an append, two statements sent in one round trip. First the stream's advisory lock: it assigns
+     * no transaction id. Then, under that lock, the stream's head row (if any, also row-locked), the transaction's
+     * id and {@code n} fresh positions (sorted in Java).
+     * <p>
+     * Why the order matters: the log is read in {@code (tx_id, global_position)} order, so a stream's next append
+     * must carry a larger transaction id than its previous one. Transaction ids are handed out in increasing order
+     * when first needed; here that is strictly after the stream's lock was acquired, and the previous appender of
+     * the stream got its id before it released the lock (at commit). Taking the id in the same statement as a row
+     * lock would not do: PostgreSQL may assign it before waiting for the lock, so a later version could get a
+     * smaller id (seen in the O-1 test). Lock keys: (hash of schema and prefix, hash of stream id); a collision
+     * only makes two streams wait for each other.
+     */
+    static final String LOCK_AND_ALLOCATE = """
+        SELECT pg_advisory_xact_lock(?, ?);
+        SELECT h.stream_version, h.last_checksum, a.tx_id, a.position
+        FROM (SELECT pg_current_xact_id()::text::bigint AS tx_id,
+                     nextval('${schema}${prefix}events_position_seq') AS position
+              FROM generate_series(1, ?)) a
+        LEFT JOIN (SELECT stream_version, last_checksum FROM ${schema}${prefix}streams
+                   WHERE stream_id = ? FOR UPDATE) h ON true""";
 
     static final String INSERT_STREAM = """
         INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum) VALUES (?, ?, ?)""";
@@ -79,6 +96,17 @@ public final class PostgresDialect implements Dialect {
 
     static final String STREAM_IDS = """
         SELECT stream_id FROM ${schema}${prefix}streams WHERE stream_id > ? ORDER BY stream_id LIMIT ?""";
+
+    static final String SNAPSHOT_SAVE = """
+        INSERT INTO ${schema}${prefix}snapshots (stream_id, stream_version, state_revision, state, taken_at)
+        VALUES (?, ?, ?, ?, ?) ON CONFLICT (stream_id, stream_version) DO UPDATE
+        SET state_revision = EXCLUDED.state_revision, state = EXCLUDED.state, taken_at = EXCLUDED.taken_at""";
+
+    static final String SNAPSHOT_LATEST_AT_OR_BEFORE = """
+        SELECT stream_id, stream_version, state_revision, state, taken_at FROM ${schema}${prefix}snapshots
+        WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT 1""";
+
+    static final String SNAPSHOT_DELETE = "DELETE FROM ${schema}${prefix}snapshots WHERE stream_id = ?";
 
     /** The writing transaction that has been open longest, as seen by this role. */
     static final String OLDEST_WRITER = """

@@ -10,7 +10,7 @@ record StoreSql(String lockStream, String allocate, String insertStream, String 
     static StoreSql of(Dialect dialect, String schema, String prefix) {
         if (dialect instanceof PostgresDialect) {
             return new StoreSql(
-                r(PostgresDialect.LOCK_STREAM, schema, prefix), r(PostgresDialect.ALLOCATE, schema, prefix),
+                r(PostgresDialect.LOCK_STREAM, schema, prefix), r(PostgresDialect.LOCK_AND_ALLOCATE, schema, prefix),
                 r(PostgresDialect.INSERT_STREAM, schema, prefix), r(PostgresDialect.UPDATE_STREAM, schema, prefix),
                 r(PostgresDialect.INSERT_EVENT, schema, prefix), r(PostgresDialect.STREAM_VERSION, schema, prefix),
                 r(PostgresDialect.READ_STREAM_FORWARDS, schema, prefix),

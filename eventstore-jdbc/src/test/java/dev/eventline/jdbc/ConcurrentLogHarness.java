@@ -43,6 +43,7 @@ final class ConcurrentLogHarness {
     final Set<UUID> committed = ConcurrentHashMap.newKeySet();
     final Set<UUID> rolledBack = ConcurrentHashMap.newKeySet();
     final AtomicLong unexpectedErrors = new AtomicLong();
+    final java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final Tail tail = new Tail();
     final List<UUID> naiveSeen = new ArrayList<>();
 
@@ -103,11 +104,11 @@ final class ConcurrentLogHarness {
                     batch.forEach(event -> rolledBack.add(event.eventId()));
                 } else {
                     unexpectedErrors.incrementAndGet();
-                    e.printStackTrace();
+                    errors.add(e);
                 }
             } catch (RuntimeException e) {
                 unexpectedErrors.incrementAndGet();
-                e.printStackTrace();
+                errors.add(e);
             }
         }
     }

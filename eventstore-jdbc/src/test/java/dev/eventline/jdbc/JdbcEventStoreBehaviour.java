@@ -14,6 +14,7 @@ import dev.eventline.core.InvalidEventException;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.jdbc.testing.CommitHookDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -238,6 +239,20 @@ abstract class JdbcEventStoreBehaviour {
         // then
         assertThat(store.readStream("s").findFirst().orElseThrow().metadata()).isEqualTo(metadata);
         assertThat(store.verify("s").valid()).isTrue();
+    }
+
+    @Test
+    void connections_go_back_to_the_pool_in_auto_commit_mode_after_appends_and_conflicts() {
+        // given: a pool that might not reset auto-commit itself
+        CommitHookDataSource hooked = new CommitHookDataSource(dataSource);
+        List<Boolean> autoCommitAtClose = new java.util.concurrent.CopyOnWriteArrayList<>();
+        hooked.beforeClose(connection -> autoCommitAtClose.add(connection.getAutoCommit()));
+        JdbcEventStore watched = JdbcEventStore.builder(hooked).build();
+        // when
+        watched.append("s", ExpectedVersion.noStream(), events(2));
+        catchThrowable(() -> watched.append("s", ExpectedVersion.noStream(), events(1)));
+        // then
+        assertThat(autoCommitAtClose).isNotEmpty().containsOnly(true);
     }
 
     @Test

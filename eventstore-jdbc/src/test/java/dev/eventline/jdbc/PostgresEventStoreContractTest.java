@@ -5,21 +5,16 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.testkit.EventStoreContract;
 import dev.eventline.jdbc.testing.PostgresTestServer;
 import java.time.InstantSource;
-import org.junit.jupiter.api.AfterEach;
 
+/** One pool for the class (its default schema stays empty); each test's store lives in a schema of its own. */
 class PostgresEventStoreContractTest extends EventStoreContract {
-    private HikariDataSource pool;
+    private static final HikariDataSource POOL = PostgresTestServer.shared().dataSource("public", 9);
 
     @Override
     protected EventStore newStore(InstantSource clock) {
-        pool = PostgresTestServer.shared().newSchema(9);
-        JdbcEventStore store = JdbcEventStore.builder(pool).dialect(Dialect.postgres()).clock(clock).build();
+        JdbcEventStore store = JdbcEventStore.builder(POOL).dialect(Dialect.postgres())
+            .schema(PostgresTestServer.shared().newSchemaName()).clock(clock).build();
         store.createSchema();
         return store;
-    }
-
-    @AfterEach
-    void close_the_pool() {
-        pool.close();
     }
 }

@@ -206,6 +206,10 @@ public final class ProjectionRunner implements AutoCloseable {
 
     /**
      * Waits until a projection has applied (or skipped) the event at {@code position}.
+     * <p>
+     * Pass the position of an event you appended (from its {@code AppendResult}). Avoid
+     * {@link EventStore#headPosition()} as the target: on PostgreSQL it is the settled head, which can lag
+     * behind appends that already returned while other transactions are open.
      *
      * @param projection the projection's name
      * @param position the position to reach, e.g. the last event of an {@code AppendResult}
@@ -250,7 +254,8 @@ public final class ProjectionRunner implements AutoCloseable {
             }
         }
         return new ProjectionStatus(projection, worker.state, position, head, lagEvents, lagTime,
-            track.applied.get(), checkpoints.deadLetterCount(projection), track.error, track.failedEvent);
+            track.applied.get(), track.parked.get(), checkpoints.deadLetterCount(projection), track.error,
+            track.failedEvent);
     }
 
     /** @return the status of every registered projection, in registration order */
@@ -634,7 +639,8 @@ public final class ProjectionRunner implements AutoCloseable {
         }
 
         /**
-         * Publishes per-projection gauges (position, lag in events and seconds, dead letters, failed) to
+         * Publishes per-projection gauges (position, lag in events and seconds, events applied and parked, dead
+     * letters, failed) to
          * Micrometer. Micrometer is optional: without this call its classes are never loaded.
          *
          * @param registry an {@code io.micrometer.core.instrument.MeterRegistry}

@@ -20,13 +20,15 @@ import java.util.Objects;
  * @param lagEvents how many events it is behind the head, see above
  * @param lagTime how far behind it is in time, see above
  * @param eventsApplied events handled by this runner since it started
- * @param deadLetters events parked and not yet replayed
+ * @param eventsParked events this runner parked (skipped) since it started, including replayed ones
+ * @param deadLetters events parked and not yet replayed (by any runner)
  * @param error the error that stopped it, or null
  * @param failedEvent the event that stopped it, or null
  * @since 0.1
  */
 public record ProjectionStatus(String name, ProjectionState state, LogPosition position, LogPosition head,
-                               long lagEvents, Duration lagTime, long eventsApplied, long deadLetters,
+                               long lagEvents, Duration lagTime, long eventsApplied, long eventsParked,
+                               long deadLetters,
                                Throwable error, RecordedEvent failedEvent) {
 
     /** Validates the non-null fields. */

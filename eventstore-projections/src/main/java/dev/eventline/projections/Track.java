@@ -6,6 +6,7 @@ import dev.eventline.projections.internal.Sql;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +33,9 @@ final class Track {
 
     private record HandlerFailed(int index, Exception cause) implements Outcome {
     }
+
+    /** The failure index of a {@link Projection#handleBatch} call, which does not say which event failed. */
+    private static final int WHOLE_BATCH = -1;
 
     /** How processing a batch ended, for the caller's loop. */
     enum Result { PROGRESSED, FENCED, FAILED, STOPPED }
@@ -139,7 +143,14 @@ final class Track {
      * @throws Exception a storage failure; the checkpoint did not move past anything not applied
      */
     Result process(List<RecordedEvent> batch, BooleanSupplier running, Sleeper sleeper) throws Exception {
-        Outcome outcome = apply(batch);
+        Outcome outcome = apply(batch, checkpoints.isTransactional());
+        if (outcome instanceof HandlerFailed failed && failed.index() == WHOLE_BATCH) {
+            if (Sql.isTransient(failed.cause())) {
+                throw failed.cause();
+            }
+            // rolled back: find the failing event by applying the batch event by event
+            outcome = apply(batch, false);
+        }
         if (outcome instanceof Committed) {
             return Result.PROGRESSED;
         }
@@ -217,6 +228,16 @@ final class Track {
     }
 
     private Outcome apply(List<RecordedEvent> batch) throws Exception {
+        return apply(batch, false);
+    }
+
+    /**
+     * Applies a batch in one transaction.
+     *
+     * @param wholeBatch hand the handled events to {@link Projection#handleBatch} at once (transactional stores
+     *     only); on failure the caller re-runs the batch event by event to find the failing event
+     */
+    private Outcome apply(List<RecordedEvent> batch, boolean wholeBatch) throws Exception {
         LogPosition expected = position;
         Set<String> types = projection.eventTypes();
         Set<String> newlyParked = new HashSet<>();
@@ -231,6 +252,7 @@ final class Track {
                 }
                 ProjectionContext context = context(tx);
                 Projection target = projection;
+                List<RecordedEvent> toHandle = wholeBatch ? new ArrayList<>(batch.size()) : null;
                 for (int i = 0; i < batch.size(); i++) {
                     RecordedEvent event = batch.get(i);
                     if (!types.contains(event.type())) {
@@ -241,6 +263,10 @@ final class Track {
                             + "parked to keep the stream's order"));
                         newlyParked.add(event.streamId());
                         parkedHere[0]++;
+                        continue;
+                    }
+                    if (toHandle != null) {
+                        toHandle.add(event);
                         continue;
                     }
                     try {
@@ -254,6 +280,14 @@ final class Track {
                         LogPosition before = i == 0 ? expected : batch.get(i - 1).position();
                         tx.compareAndSet(checkpointName, expected, before);
                         return new HandlerFailed(i, failure);
+                    }
+                }
+                if (toHandle != null && !toHandle.isEmpty()) {
+                    try {
+                        target.handleBatch(toHandle, context);
+                        handled[0] += toHandle.size();
+                    } catch (Exception failure) {
+                        throw new HandlerFailure(WHOLE_BATCH, failure);
                     }
                 }
                 LogPosition next = batch.get(batch.size() - 1).position();

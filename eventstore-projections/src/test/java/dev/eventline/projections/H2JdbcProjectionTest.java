@@ -1,40 +1,45 @@
 package dev.eventline.projections;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.core.EventStore;
+import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.testing.H2TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 
-/** The JDBC projection contract on H2 (in memory), events in the in-memory store. */
+/** The JDBC projection contract on H2 in memory: events, read model and checkpoints in one fresh database. */
 class H2JdbcProjectionTest extends JdbcProjectionContract {
 
     private final String url = "jdbc:h2:mem:projections_" + UUID.randomUUID().toString().replace("-", "")
-        + ";DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
-    private final EventStore store = EventStore.inMemory();
+        + ";DB_CLOSE_DELAY=-1" + H2TestDatabases.SETTINGS;
+    private JdbcEventStore store;
+
     private final List<HikariDataSource> pools = new ArrayList<>();
 
     @Override
     protected DataSource newPool() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(5_000);
-        HikariDataSource pool = new HikariDataSource(config);
+        HikariDataSource pool = H2TestDatabases.pool(url, 4);
         pools.add(pool);
         return pool;
     }
 
-    @Override
-    protected EventStore store() {
-        return store;
+    @AfterEach
+    void dropDatabase() throws Exception {
+        try (var connection = pools.get(0).getConnection(); var statement = connection.createStatement()) {
+            statement.execute("DROP ALL OBJECTS");
+        }
+        pools.forEach(HikariDataSource::close);
     }
 
-    @AfterEach
-    void closePools() {
-        pools.forEach(HikariDataSource::close);
+    @Override
+    protected EventStore store() {
+        if (store == null) {
+            store = JdbcEventStore.builder(newPool()).build();
+            store.createSchema();
+        }
+        return store;
     }
 }

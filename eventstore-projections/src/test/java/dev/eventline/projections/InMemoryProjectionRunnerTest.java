@@ -92,7 +92,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void catches_up_a_large_log_in_batches_applying_every_event_once() {
             // given
-            long sum = TestEvents.fill(store, 40, 20_000);
+            long sum = TestEvents.fill(store, 40, 20_000).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(500).register(balances).build()) {
                 // when
@@ -220,6 +220,7 @@ class InMemoryProjectionRunnerTest {
                 assertThat(balances.centsOf("account-7")).isEqualTo(2);
                 assertThat(balances.total()).isEqualTo(1_000 - 18);
                 assertThat(runner.status("parking").deadLetters()).isEqualTo(18);
+                assertThat(runner.status("parking").eventsParked()).isEqualTo(18);
                 // when: the handler is fixed and the parked events replayed
                 fixed.set(true);
                 int replayed = runner.replayDeadLetters("parking");
@@ -228,6 +229,7 @@ class InMemoryProjectionRunnerTest {
                 // then: the read model converges and the stream flows again
                 assertThat(replayed).isEqualTo(18);
                 assertThat(runner.deadLetters("parking")).isEmpty();
+                assertThat(runner.status("parking").deadLetters()).isZero();
                 assertThat(balances.centsOf("account-7")).isEqualTo(21);
                 assertThat(balances.total()).isEqualTo(1_001);
             }
@@ -305,7 +307,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void a_shadow_rebuild_swaps_in_a_fresh_copy_while_queries_keep_answering() throws Exception {
             // given
-            long sum = TestEvents.fill(store, 10, 5_000);
+            long sum = TestEvents.fill(store, 10, 5_000).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(100).register(balances).build()) {
                 runner.start();
@@ -341,7 +343,7 @@ class InMemoryProjectionRunnerTest {
         @Test
         void a_truncate_and_replay_rebuild_replays_the_log_into_an_empty_model() throws Exception {
             // given
-            long sum = TestEvents.fill(store, 4, 800);
+            long sum = TestEvents.fill(store, 4, 800).sum();
             var balances = ReadModel.of(Balances::new);
             try (var runner = runner().batchSize(50).register(balances).build()) {
                 runner.start();

@@ -73,6 +73,76 @@ final class JdbcBalances {
         applied.incrementAndGet();
     }
 
+    /**
+     * The same read model written in bulk: one JDBC batch of inserts and one update per account per batch.
+     *
+     * @param poison events the batch handler and the single-event handler throw on
+     * @param batchCalls counts handleBatch calls
+     */
+    static Projection bulk(Predicate<RecordedEvent> poison, AtomicInteger batchCalls) {
+        Projection single = projection(poison, new AtomicInteger());
+        return new Projection() {
+            @Override
+            public String name() {
+                return NAME;
+            }
+
+            @Override
+            public java.util.Set<String> eventTypes() {
+                return single.eventTypes();
+            }
+
+            @Override
+            public java.util.Set<String> tables() {
+                return single.tables();
+            }
+
+            @Override
+            public void setUp(ProjectionContext context) throws Exception {
+                single.setUp(context);
+            }
+
+            @Override
+            public void handle(RecordedEvent event, ProjectionContext context) throws Exception {
+                single.handle(event, context);
+            }
+
+            @Override
+            public void handleBatch(java.util.List<RecordedEvent> events, ProjectionContext tx) throws Exception {
+                batchCalls.incrementAndGet();
+                java.util.Map<String, Long> deltas = new java.util.LinkedHashMap<>();
+                try (PreparedStatement seen = tx.connection().prepareStatement(
+                    "INSERT INTO " + tx.table("applied_event") + " (event_id) VALUES (?)")) {
+                    for (RecordedEvent event : events) {
+                        if (poison.test(event)) {
+                            throw new IllegalArgumentException("poison event " + event.streamId() + "@"
+                                + event.version());
+                        }
+                        seen.setObject(1, event.eventId());
+                        seen.addBatch();
+                        deltas.merge(event.streamId(), TestEvents.signedCents(event), Long::sum);
+                    }
+                    seen.executeBatch();
+                }
+                for (var delta : deltas.entrySet()) {
+                    try (PreparedStatement update = tx.connection().prepareStatement(
+                        "UPDATE " + tx.table("balance") + " SET cents = cents + ? WHERE account = ?")) {
+                        update.setLong(1, delta.getValue());
+                        update.setString(2, delta.getKey());
+                        if (update.executeUpdate() == 0) {
+                            try (PreparedStatement insert = tx.connection().prepareStatement(
+                                "INSERT INTO " + tx.table("balance") + " (account, cents) VALUES (?, ?)")) {
+                                insert.setString(1, delta.getKey());
+                                insert.setLong(2, delta.getValue());
+                                insert.executeUpdate();
+                            }
+                        }
+                    }
+                }
+            }
+        };
+    }
+
     static long total(DataSource dataSource) throws SQLException {
         return single(dataSource, "SELECT COALESCE(SUM(cents), 0) FROM balance");
     }

@@ -45,40 +45,90 @@ abstract class JdbcProjectionContract {
     @Test
     void catches_up_a_large_log_committing_rows_and_checkpoint_together() throws Exception {
         // given
-        long sum = TestEvents.fill(store(), 50, 10_000);
+        var filled = TestEvents.fill(store(), 50, 10_000);
         DataSource pool = newPool();
         try (var runner = runner(pool).register(JdbcBalances.projection()).build()) {
             // when
             runner.start();
             // then
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT)).isTrue();
-            assertThat(JdbcBalances.total(pool)).isEqualTo(sum);
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
+            assertThat(JdbcBalances.total(pool)).isEqualTo(filled.sum());
             assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(10_000);
-            assertThat(checkpoints(pool).load(JdbcBalances.NAME)).isEqualTo(store().headPosition());
+            assertThat(checkpoints(pool).load(JdbcBalances.NAME)).isEqualTo(filled.last());
         }
     }
 
     @Test
     void applies_each_event_exactly_once_when_connections_die_around_the_commit() throws Exception {
-        // given: 15 commits fail: 10 lost before the commit, then 5 applied with the reply lost
-        long sum = TestEvents.fill(store(), 10, 2_000);
+        // given: once started, 15 batch commits fail: 10 lost before the commit, then 5 applied with the reply lost
+        long sum = TestEvents.fill(store(), 10, 3_000).sum();
         KillableDataSource flaky = new KillableDataSource(newPool());
-        flaky.failCommits(KillableDataSource.CommitFault.BEFORE_COMMIT, commit -> commit % 2 == 0 && commit <= 20);
         try (var runner = runner(flaky).batchSize(100).register(JdbcBalances.projection()).build()) {
             // when
             runner.start();
+            flaky.failCommits(KillableDataSource.CommitFault.BEFORE_COMMIT, commit -> commit % 2 == 0 && commit <= 20);
             await().atMost(WAIT).until(() -> flaky.faultsInjected() >= 10);
             flaky.failCommits(KillableDataSource.CommitFault.AFTER_COMMIT, commit -> commit % 2 == 0 && commit <= 10);
-            sum += TestEvents.fill(store(), 10, 1_000);
+            var more = TestEvents.fill(store(), 10, 1_000);
+            sum += more.sum();
             // then
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT)).isTrue();
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, more.last(), WAIT)).isTrue();
             assertThat(runner.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
         }
         DataSource check = newPool();
         assertThat(flaky.faultsInjected()).isGreaterThanOrEqualTo(15);
-        assertThat(JdbcBalances.appliedEvents(check)).isEqualTo(3_000);
+        assertThat(JdbcBalances.appliedEvents(check)).isEqualTo(4_000);
         assertThat(JdbcBalances.total(check)).isEqualTo(sum);
         assertThat(checkpoints(check).load(JdbcBalances.NAME)).isEqualTo(store().headPosition());
+    }
+
+    @Test
+    void a_bulk_handler_gets_whole_batches_and_a_failing_batch_is_reapplied_event_by_event() throws Exception {
+        // given: a bulk read model; one event of account-2 is poison
+        var filled = TestEvents.fill(store(), 5, 2_000);
+        DataSource pool = newPool();
+        AtomicInteger batchCalls = new AtomicInteger();
+        Projection bulk = JdbcBalances.bulk(event -> event.streamId().equals("account-2") && event.version() == 150,
+            batchCalls);
+        try (var runner = runner(pool).batchSize(500).errorPolicy(ErrorPolicy.retryThenPark(0, Duration.ofMillis(1)))
+            .register(bulk).build()) {
+            // when
+            runner.start();
+            // then: the batches went through handleBatch; the poison was found, parked with its stream's later events
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
+            List<DeadLetter> parked = runner.deadLetters(JdbcBalances.NAME);
+            assertThat(parked.get(0).version()).isEqualTo(150);
+            assertThat(parked.get(0).error()).contains("poison event account-2@150");
+            assertThat(parked).allMatch(letter -> letter.streamId().equals("account-2"));
+            assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(2_000 - parked.size());
+            assertThat(batchCalls.get()).isGreaterThanOrEqualTo(4).isLessThan(2_000 / 10);
+        }
+    }
+
+    @Test
+    void owners_killed_at_random_points_leave_every_event_applied_exactly_once() throws Exception {
+        // given: O-5 / P-1, K = 10 owners killed at random points, each followed by a new owner on a new pool
+        var filled = TestEvents.fill(store(), 10, 2_000);
+        java.util.Random random = new java.util.Random(42);
+        Duration lease = Duration.ofMillis(200);
+        for (int k = 0; k < 10; k++) {
+            KillableDataSource pool = new KillableDataSource(newPool());
+            var runner = runner(pool).leaseTimeout(lease).batchSize(50).register(JdbcBalances.projection()).build();
+            runner.start();
+            Thread.sleep(10 + random.nextInt(50));
+            // when
+            pool.kill();
+            runner.close();
+        }
+        DataSource survivor = newPool();
+        try (var runner = runner(survivor).leaseTimeout(lease).register(JdbcBalances.projection()).build()) {
+            runner.start();
+            // then: the read model equals a fold of all events, and the checkpoint is the last applied event
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
+            assertThat(JdbcBalances.appliedEvents(survivor)).isEqualTo(2_000);
+            assertThat(JdbcBalances.total(survivor)).isEqualTo(filled.sum());
+            assertThat(checkpoints(survivor).load(JdbcBalances.NAME)).isEqualTo(filled.last());
+        }
     }
 
     @Test
@@ -146,10 +196,10 @@ abstract class JdbcProjectionContract {
             first.start();
             second.start();
             // when
-            long sum = TestEvents.fill(store(), 5, 2_000);
+            var filled = TestEvents.fill(store(), 5, 2_000);
+            long sum = filled.sum();
             // then: a double application would violate applied_event's key and fail the projection
-            await().atMost(WAIT).until(() -> checkpoints(firstPool).load(JdbcBalances.NAME)
-                .equals(store().headPosition()));
+            await().atMost(WAIT).until(() -> checkpoints(firstPool).load(JdbcBalances.NAME).equals(filled.last()));
             assertThat(first.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
             assertThat(second.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
             assertThat(JdbcBalances.appliedEvents(firstPool)).isEqualTo(2_000);
@@ -165,13 +215,14 @@ abstract class JdbcProjectionContract {
         Projection projection = JdbcBalances.projection(
             event -> !fixed[0] && event.streamId().equals("account-3") && event.version() >= 4,
             new AtomicInteger());
+        AppendResult lastAppend = null;
         for (int i = 0; i < 500; i++) {
-            store().append("account-" + (i % 10), ExpectedVersion.any(), List.of(deposited(1)));
+            lastAppend = store().append("account-" + (i % 10), ExpectedVersion.any(), List.of(deposited(1)));
         }
         try (var runner = runner(pool).errorPolicy(ErrorPolicy.retryThenPark(2, Duration.ofMillis(1)))
             .register(projection).build()) {
             runner.start();
-            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, last(lastAppend), WAIT)).isTrue();
         }
         // when: a new runner (a restart) keeps the stream parked for new events
         try (var runner = runner(pool).errorPolicy(ErrorPolicy.retryThenPark(2, Duration.ofMillis(1)))
@@ -199,7 +250,8 @@ abstract class JdbcProjectionContract {
     @Test
     void a_truncate_and_replay_rebuild_removes_stray_rows_and_refuses_a_live_start_meanwhile() throws Exception {
         // given: a read model with a stray row planted by hand
-        long sum = TestEvents.fill(store(), 5, 1_000);
+        var filled = TestEvents.fill(store(), 5, 1_000);
+        long sum = filled.sum();
         DataSource pool = newPool();
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
@@ -216,7 +268,7 @@ abstract class JdbcProjectionContract {
         }, new AtomicInteger());
         try (var runner = runner(pool).register(projection).build()) {
             runner.start();
-            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
             JdbcBalances.execute(pool, "INSERT INTO balance (account, cents) VALUES ('stray', 999)");
             // when
             slowDown[0] = true;
@@ -239,11 +291,12 @@ abstract class JdbcProjectionContract {
     @Test
     void a_shadow_rebuild_fills_fresh_tables_and_switches_them_in_with_the_checkpoint() throws Exception {
         // given
-        long sum = TestEvents.fill(store(), 5, 2_000);
+        var filled = TestEvents.fill(store(), 5, 2_000);
+        long sum = filled.sum();
         DataSource pool = newPool();
         try (var runner = runner(pool).batchSize(250).register(JdbcBalances.projection()).build()) {
             runner.start();
-            runner.awaitPosition(JdbcBalances.NAME, store().headPosition(), WAIT);
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
             JdbcBalances.execute(pool, "INSERT INTO balance (account, cents) VALUES ('stray', 999)");
             // when
             ProjectionStatus status = runner.rebuild(JdbcBalances.NAME, RebuildMode.SHADOW).get(30, TimeUnit.SECONDS);

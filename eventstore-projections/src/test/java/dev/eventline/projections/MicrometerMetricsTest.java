@@ -40,6 +40,8 @@ class MicrometerMetricsTest {
                 .isEqualTo(42);
             assertThat(registry.get("eventline.projection.dead.letters").tag("projection", "parking").gauge().value())
                 .isEqualTo(2);
+            assertThat(registry.get("eventline.projection.events.parked").tag("projection", "parking").gauge()
+                .value()).isEqualTo(2);
             assertThat(registry.get("eventline.projection.failed").tag("projection", "parking").gauge().value())
                 .isZero();
             assertThat(registry.get("eventline.projection.lag.seconds").tag("projection", "parking").gauge().value())

@@ -46,14 +46,20 @@ final class TestEvents {
         return event.type().equals("MoneyWithdrawn") ? -cents(event) : cents(event);
     }
 
+    /** What {@link #fill} appended: the sum of the deposits and the position of the last event. */
+    record Filled(long sum, dev.eventline.core.LogPosition last) {
+    }
+
     /**
      * Appends {@code count} deposits of 1..count cents round-robin over {@code streams} accounts, in appends of
      * up to 100 events per stream.
      *
-     * @return the sum of all deposits
+     * @return the sum of all deposits and the last event's position (on PostgreSQL the store's settled head can
+     *     be behind it while any transaction is open, so tests wait for this position, not the head)
      */
-    static long fill(EventStore store, int streams, int count) {
+    static Filled fill(EventStore store, int streams, int count) {
         long sum = 0;
+        dev.eventline.core.LogPosition last = dev.eventline.core.LogPosition.START;
         int perAppend = 100;
         int written = 0;
         while (written < count) {
@@ -64,9 +70,10 @@ final class TestEvents {
                     batch.add(deposited(written));
                     sum += written;
                 }
-                store.append("account-" + s, ExpectedVersion.any(), batch);
+                var result = store.append("account-" + s, ExpectedVersion.any(), batch);
+                last = result.events().get(result.events().size() - 1).position();
             }
         }
-        return sum;
+        return new Filled(sum, last);
     }
 }

@@ -32,6 +32,7 @@ public final class CommitHookDataSource implements DataSource {
 
     private final DataSource delegate;
     private volatile BeforeCommit hook = connection -> { };
+    private volatile BeforeCommit beforeClose = connection -> { };
 
     /** @param delegate the real data source */
     public CommitHookDataSource(DataSource delegate) {
@@ -41,6 +42,11 @@ public final class CommitHookDataSource implements DataSource {
     /** @param hook what to run before each commit from now on */
     public void beforeCommit(BeforeCommit hook) {
         this.hook = hook;
+    }
+
+    /** @param hook what to run before each {@code close()} from now on (e.g. to inspect the connection's state) */
+    public void beforeClose(BeforeCommit hook) {
+        this.beforeClose = hook;
     }
 
     @Override
@@ -71,6 +77,9 @@ public final class CommitHookDataSource implements DataSource {
                 }
                 throw e;
             }
+        }
+        if (method.getName().equals("close") && method.getParameterCount() == 0 && !real.isClosed()) {
+            beforeClose.run(real);
         }
         try {
             return method.invoke(real, args);

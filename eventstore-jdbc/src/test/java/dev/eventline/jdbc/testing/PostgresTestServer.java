@@ -157,6 +157,16 @@ public final class PostgresTestServer implements AutoCloseable {
      * @return a pool on a new, empty schema
      */
     public HikariDataSource newSchema(int poolSize) {
+        return dataSource(newSchemaName(), poolSize);
+    }
+
+    /**
+     * Creates an empty schema, for stores configured with {@code .schema(name)} on a shared pool (cheaper than a
+     * pool per test).
+     *
+     * @return the new schema's name
+     */
+    public String newSchemaName() {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
@@ -169,7 +179,7 @@ public final class PostgresTestServer implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        return dataSource(schema, poolSize);
+        return schema;
     }
 
     /**
@@ -212,6 +222,21 @@ public final class PostgresTestServer implements AutoCloseable {
             properties.setProperty("password", password());
         }
         return DriverManager.getConnection(jdbcUrl(), properties);
+    }
+
+    /**
+     * @param database another database of the same server (cluster)
+     * @return a new unpooled connection to it (close it)
+     * @throws SQLException when it does not exist or the server is not reachable
+     */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        if (user() != null) {
+            properties.setProperty("user", user());
+            properties.setProperty("password", password());
+        }
+        String url = jdbcUrl().replaceFirst("^(jdbc:postgresql://[^/]*/)[^?]*", "$1" + database);
+        return DriverManager.getConnection(url, properties);
     }
 
     /** Stops an embedded server (fast shutdown: open transactions are rolled back). Pools stay; they reconnect. */

@@ -46,6 +46,8 @@ public final class MicrometerMetrics {
                 ProjectionStatus::deadLetters);
             metrics.gauge(meters, "eventline.projection.events.applied", name, "events",
                 ProjectionStatus::eventsApplied);
+            metrics.gauge(meters, "eventline.projection.events.parked", name, "events",
+                ProjectionStatus::eventsParked);
             metrics.gauge(meters, "eventline.projection.failed", name, null,
                 status -> status.state() == ProjectionState.FAILED ? 1 : 0);
         }

@@ -1,0 +1,334 @@
+package dev.eventline.jdbc;
+
+import dev.eventline.core.AppendLimits;
+import dev.eventline.core.AppendResult;
+import dev.eventline.core.ConcurrencyConflictException;
+import dev.eventline.core.ConfigurationException;
+import dev.eventline.core.EventData;
+import dev.eventline.core.ExpectedVersion;
+import dev.eventline.core.IdempotencyConflictException;
+import dev.eventline.core.LogPosition;
+import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.integrity.HashChain;
+import dev.eventline.core.internal.AppendValidation;
+import dev.eventline.jdbc.internal.MetadataJson;
+import dev.eventline.jdbc.internal.SqlErrors;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The append path of {@link JdbcEventStore}: one short transaction per call, conflicts turned into the core's
+ * exceptions or into the original result of a retried batch.
+ */
+final class EventAppender {
+
+    /** An ANY append racing another stream creation retries this often before giving up with a conflict. */
+    private static final int MAX_APPEND_ATTEMPTS = 3;
+
+    private final DataSource dataSource;
+    private final StoreSql sql;
+    private final EventRows rows;
+    private final InstantSource clock;
+    private final HashChain hashChain;
+    private final AppendLimits limits;
+    private final boolean txOrder;
+    private final String tablePrefix;
+    private final int lockNamespace;
+
+    EventAppender(DataSource dataSource, StoreSql sql, EventRows rows, InstantSource clock, HashChain hashChain,
+                  AppendLimits limits, boolean txOrder, String schema, String tablePrefix) {
+        this.dataSource = dataSource;
+        this.sql = sql;
+        this.rows = rows;
+        this.clock = clock;
+        this.hashChain = hashChain;
+        this.limits = limits;
+        this.txOrder = txOrder;
+        this.tablePrefix = tablePrefix;
+        this.lockNamespace = ("eventline:" + schema + "." + tablePrefix).hashCode();
+    }
+
+    AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        AppendValidation.check(streamId, expected, events, limits);
+        if (events.isEmpty()) {
+            long current = streamVersion(streamId);
+            if (!expected.isSatisfiedBy(current)) {
+                throw new ConcurrencyConflictException(streamId, expected, current, 0);
+            }
+            return new AppendResult(streamId, current, current, List.of());
+        }
+        for (int attempt = 1; ; attempt++) {
+            Attempt outcome = tryAppend(streamId, expected, events);
+            if (outcome.result() != null) {
+                return outcome.result();
+            }
+            // After any conflict, the batch may be a retry of one that committed: probe by event ids.
+            AppendResult retried = findRetriedAppend(streamId, events);
+            if (retried != null) {
+                return retried;
+            }
+            long actual = outcome.actualVersion() >= 0 ? outcome.actualVersion() : streamVersion(streamId);
+            // A unique violation with a satisfiable expectation is a lost race on creating the stream's head row.
+            if (outcome.actualVersion() < 0 && expected.isSatisfiedBy(actual) && attempt < MAX_APPEND_ATTEMPTS) {
+                continue;
+            }
+            throw new ConcurrencyConflictException(streamId, expected, actual, events.size());
+        }
+    }
+
+    /** The result, or the stream's version when the expectation failed ({@code -1}: a unique key refused it). */
+    private record Attempt(AppendResult result, long actualVersion) {
+    }
+
+    private Attempt tryAppend(String streamId, ExpectedVersion expected, List<EventData> events) {
+        int count = events.size();
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit) {
+                connection.setAutoCommit(false);
+            }
+            Exception failure = null;
+            try {
+                Head head = txOrder ? lockAndAllocate(connection, streamId, count)
+                    : lockSerialized(connection, streamId, count);
+                long current = head.version();
+                if (!expected.isSatisfiedBy(current)) {
+                    connection.rollback();
+                    return new Attempt(null, current);
+                }
+                long[] positions = head.positions();
+                long txId = head.txId();
+                String previousChecksum = head.lastChecksum();
+                List<RecordedEvent> recorded = record(streamId, current, previousChecksum, events, txId, positions);
+                String lastChecksum = recorded.get(count - 1).checksum();
+                if (current == 0) {
+                    try (PreparedStatement insert = connection.prepareStatement(sql.insertStream())) {
+                        insert.setString(1, streamId);
+                        insert.setLong(2, count);
+                        insert.setString(3, lastChecksum);
+                        insert.executeUpdate();
+                    }
+                } else {
+                    try (PreparedStatement update = connection.prepareStatement(sql.updateStream())) {
+                        update.setLong(1, current + count);
+                        update.setString(2, lastChecksum);
+                        update.setString(3, streamId);
+                        update.setLong(4, current);
+                        if (update.executeUpdate() != 1) {
+                            connection.rollback();
+                            return new Attempt(null, -1);
+                        }
+                    }
+                }
+                insertEvents(connection, recorded);
+                connection.commit();
+                return new Attempt(new AppendResult(streamId, current, current + count, recorded), 0);
+            } catch (SQLException | RuntimeException e) {
+                failure = e;
+                EventRows.rollback(connection, e);
+                throw e;
+            } finally {
+                // Not every pool resets auto-commit; a connection left in manual mode would hold a snapshot open.
+                if (autoCommit) {
+                    restoreAutoCommit(connection, failure);
+                }
+            }
+        } catch (SQLException e) {
+            if (SqlErrors.isUniqueViolation(e)) {
+                return new Attempt(null, -1);
+            }
+            throw SqlErrors.translate("Appending " + count + " events to stream '" + streamId + "'", e);
+        }
+    }
+
+    /** A stream's head as locked by an append, with the positions (and transaction id) it will use. */
+    private record Head(long version, String lastChecksum, long txId, long[] positions) {
+    }
+
+    /**
+     * PostgreSQL: one round trip takes the stream's advisory lock, then locks the head row and takes the
+     * transaction id and the positions; see {@link PostgresDialect#LOCK_AND_ALLOCATE} for why in that order.
+     */
+    private Head lockAndAllocate(Connection connection, String streamId, int count) throws SQLException {
+        long version = 0;
+        String lastChecksum = "";
+        long txId = 0;
+        long[] positions = new long[count];
+        try (PreparedStatement statement = connection.prepareStatement(sql.allocate())) {
+            statement.setInt(1, lockNamespace);
+            statement.setInt(2, streamId.hashCode());
+            statement.setInt(3, count);
+            statement.setString(4, streamId);
+            statement.execute();
+            if (!statement.getMoreResults()) {
+                throw new IllegalStateException("the append's lock-and-allocate statement returned no rows");
+            }
+            try (ResultSet rows = statement.getResultSet()) {
+                int i = 0;
+                while (rows.next()) {
+                    String checksum = rows.getString(2);
+                    if (checksum != null) {
+                        version = rows.getLong(1);
+                        lastChecksum = checksum;
+                    }
+                    txId = rows.getLong(3);
+                    positions[i++] = rows.getLong(4);
+                }
+            }
+        }
+        // Positions only order events within one transaction; sorting makes them follow the versions.
+        Arrays.sort(positions);
+        return new Head(version, lastChecksum, txId, positions);
+    }
+
+    /**
+     * H2: the log-head update comes first in every append; its row lock serializes appends until commit, so
+     * positions are handed out in commit order. Then the stream's head row.
+     */
+    private Head lockSerialized(Connection connection, String streamId, int count) throws SQLException {
+        long[] positions = new long[count];
+        try (PreparedStatement allocate = connection.prepareStatement(sql.allocate())) {
+            allocate.setLong(1, count);
+            try (ResultSet row = allocate.executeQuery()) {
+                if (!row.next()) {
+                    throw new ConfigurationException("The log head row of table " + tablePrefix + "log_head is "
+                        + "missing. Run createSchema() (it restores the row).");
+                }
+                long last = row.getLong(1);
+                for (int i = 0; i < count; i++) {
+                    positions[i] = last - count + 1 + i;
+                }
+            }
+        }
+        try (PreparedStatement lock = connection.prepareStatement(sql.lockStream())) {
+            lock.setString(1, streamId);
+            try (ResultSet row = lock.executeQuery()) {
+                if (row.next()) {
+                    return new Head(row.getLong(1), row.getString(2), 0, positions);
+                }
+            }
+        }
+        return new Head(0, "", 0, positions);
+    }
+
+    private List<RecordedEvent> record(String streamId, long current, String previousChecksum,
+                                       List<EventData> events, long txId, long[] positions) {
+        Instant now = HashChain.truncate(clock.instant());
+        List<RecordedEvent> recorded = new ArrayList<>(events.size());
+        String previous = previousChecksum;
+        for (int i = 0; i < events.size(); i++) {
+            EventData event = events.get(i);
+            long version = current + i + 1;
+            String checksum = hashChain.link(previous, event.eventId(), streamId, version, now, event.type(),
+                event.schemaVersion(), event.payload(), event.metadata());
+            LogPosition position = txOrder ? new LogPosition(txId, positions[i]) : LogPosition.of(positions[i]);
+            recorded.add(new RecordedEvent(event.eventId(), streamId, version, position, now, event.type(),
+                event.schemaVersion(), event.payload(), event.metadata(), checksum));
+            previous = checksum;
+        }
+        return recorded;
+    }
+
+    private void insertEvents(Connection connection, List<RecordedEvent> recorded) throws SQLException {
+        OffsetDateTime recordedAt = OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC);
+        try (PreparedStatement insert = connection.prepareStatement(sql.insertEvent())) {
+            for (RecordedEvent event : recorded) {
+                insert.setLong(1, event.globalPosition());
+                insert.setLong(2, event.position().commit());
+                insert.setString(3, event.streamId());
+                insert.setLong(4, event.version());
+                insert.setObject(5, event.eventId());
+                insert.setString(6, event.type());
+                insert.setInt(7, event.schemaVersion());
+                insert.setObject(8, recordedAt);
+                insert.setBytes(9, event.payload());
+                insert.setString(10, MetadataJson.encode(event.metadata()));
+                insert.setString(11, event.checksum());
+                if (recorded.size() == 1) {
+                    insert.executeUpdate();
+                    return;
+                }
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Returns the original result when this batch was stored before, or fails when it partly was. */
+    private AppendResult findRetriedAppend(String streamId, List<EventData> events) {
+        UUID[] ids = events.stream().map(EventData::eventId).toArray(UUID[]::new);
+        List<RecordedEvent> found = rows.query("Looking up event ids of an append to stream '" + streamId + "'",
+            sql.findByIds(), (connection, statement) -> {
+                Array array = connection.createArrayOf("uuid", ids);
+                statement.setArray(1, array);
+            });
+        if (found.isEmpty()) {
+            return null;
+        }
+        Map<UUID, RecordedEvent> byId = new HashMap<>();
+        for (RecordedEvent event : found) {
+            byId.put(event.eventId(), event);
+        }
+        List<RecordedEvent> stored = new ArrayList<>(events.size());
+        for (EventData event : events) {
+            RecordedEvent match = byId.get(event.eventId());
+            if (match != null) {
+                stored.add(match);
+            }
+        }
+        if (stored.size() != events.size()) {
+            throw new IdempotencyConflictException(streamId, stored.get(0).eventId(),
+                stored.size() + " of the " + events.size() + " event ids are already stored");
+        }
+        for (int i = 0; i < stored.size(); i++) {
+            RecordedEvent event = stored.get(i);
+            if (!event.streamId().equals(streamId)) {
+                throw new IdempotencyConflictException(streamId, event.eventId(),
+                    "it is stored in stream '" + event.streamId() + "'");
+            }
+            if (event.version() != stored.get(0).version() + i) {
+                throw new IdempotencyConflictException(streamId, event.eventId(),
+                    "the stored events are not contiguous in the batch's order");
+            }
+        }
+        long previousVersion = stored.get(0).version() - 1;
+        return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+    }
+
+    private static void restoreAutoCommit(Connection connection, Exception failure) throws SQLException {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
+        }
+    }
+
+    long streamVersion(String streamId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.streamVersion())) {
+            statement.setString(1, streamId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw SqlErrors.translate("Reading the version of stream '" + streamId + "'", e);
+        }
+    }
+}
