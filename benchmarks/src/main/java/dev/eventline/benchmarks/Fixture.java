@@ -11,6 +11,7 @@ import dev.eventline.core.snapshot.Snapshot;
 import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.core.snapshot.SnapshotStrategy;
 import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.JdbcSnapshotStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,8 +71,9 @@ final class Fixture implements AutoCloseable {
     private static Fixture jdbc(Database database) {
         JdbcEventStore store = JdbcEventStore.builder(database.dataSource).build();
         store.createSchema();
-        // TODO JdbcSnapshotStore once it is on main; until then replay with snapshots on JDBC is refused
-        return new Fixture(store, null, database);
+        JdbcSnapshotStore snapshots = JdbcSnapshotStore.builder(database.dataSource).build();
+        snapshots.createSchema();
+        return new Fixture(store, snapshots, database);
     }
 
     private static List<BankEvents.BankEvent> decide(Deposit command, BankEvents.Account state) {
@@ -87,9 +89,6 @@ final class Fixture implements AutoCloseable {
                                                                                         int maxRetries) {
         var builder = AggregateRepository.builder(store, ACCOUNT, serializer).maxRetries(maxRetries);
         if (withSnapshots) {
-            if (snapshots == null) {
-                throw new UnsupportedOperationException("no JDBC snapshot store yet");
-            }
             builder.snapshots(snapshots, SnapshotStrategy.everyEvents(SNAPSHOT_EVERY));
         }
         return builder.build();
