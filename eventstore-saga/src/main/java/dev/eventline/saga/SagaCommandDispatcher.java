@@ -9,10 +9,10 @@ package dev.eventline.saga;
  * exception, such as a business rule), which runs the step's rejection handler or starts compensation.
  * <p>
  * Pass {@link SagaCommand#commandId()} on as the command's id so that a resend is deduplicated. With the core
- * command bus the adapter is one line:
+ * command bus and its {@code IdempotencyMiddleware} the adapter is one line:
  * <pre>{@code
- * SagaCommandDispatcher dispatcher = command ->
- *     bus.send(command.payload(), CommandMetadata.of(command.commandId()).withCorrelationId(command.sagaId()));
+ * SagaCommandDispatcher dispatcher = command -> bus.send(command.payload(), CommandMetadata.empty()
+ *     .withCommandId(command.commandId().toString()).withCorrelationId(command.sagaId()));
  * }</pre>
  * Thread-safety: called from several runner threads at once (never twice at once for one instance).
  *

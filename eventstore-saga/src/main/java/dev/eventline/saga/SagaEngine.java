@@ -1,29 +1,27 @@
 package dev.eventline.saga;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventline.core.AppendResult;
 import dev.eventline.core.ConcurrencyConflictException;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventMetadata;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
-import dev.eventline.core.SerializationException;
 import dev.eventline.core.serialization.EventSerializer;
 import dev.eventline.core.upcast.JsonEvent;
-import dev.eventline.saga.internal.DeterministicIds;
 import dev.eventline.saga.internal.SagaMetrics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,29 +57,35 @@ final class SagaEngine {
     private final String checkpointStream;
     private final int batchSize;
     private final SagaIndex index = new SagaIndex();
+    private final InstanceProcessor processor;
     private volatile Consumer<SagaIndex.Key> workSink = key -> { };
 
     private LogPosition cursor = LogPosition.START;
     private LogPosition checkpoint = LogPosition.START;
     private long checkpointVersion;
+    private final Duration checkpointInterval;
+    private long lastCheckpointNanos = System.nanoTime();
+    private boolean pendingCheckpoint;
     private volatile boolean caughtUp;
 
     SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
                InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
-               SagaMetrics metrics, String runnerName, int batchSize) {
+               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.types = Map.copyOf(types);
         this.clock = clock;
         this.mapper = serializer != null ? serializer.objectMapper() : mapper;
         this.serializer = serializer;
-        var routed = new java.util.HashSet<String>();
+        var routed = new HashSet<String>();
         this.types.values().forEach(type -> routed.addAll(type.eventTypes()));
         this.routedTypes = Set.copyOf(routed);
         this.isTransient = isTransient;
         this.metrics = metrics;
         this.checkpointStream = "saga--checkpoint-" + runnerName;
         this.batchSize = batchSize;
+        this.checkpointInterval = checkpointInterval;
+        this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics);
     }
 
     SagaIndex index() {
@@ -129,10 +133,11 @@ final class SagaEngine {
             } else if (event.position().isAfter(checkpoint)) {
                 route(event);
                 routed = true;
+                pendingCheckpoint = true;
             }
             cursor = event.position();
         }
-        if (routed) {
+        if (routed && System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
             saveCheckpoint(cursor);
         }
         if (batch.size() < batchSize && !caughtUp) {
@@ -142,13 +147,31 @@ final class SagaEngine {
         return batch.size();
     }
 
+    /** Saves the cursor now if it moved past events that are not saga records; called when the runner stops. */
+    void flushCheckpoint() {
+        if (cursor.isAfter(checkpoint) && pendingCheckpoint) {
+            saveCheckpoint(cursor);
+        }
+    }
+
+    /** Forgets where the follower was, so that a runner that just became the owner re-reads the log. */
+    void restartFollowing() {
+        cursor = LogPosition.START;
+        checkpoint = LogPosition.START;
+        checkpointVersion = 0;
+        caughtUp = false;
+        pendingCheckpoint = false;
+        loadCheckpoint();
+    }
+
     private void saveCheckpoint(LogPosition position) {
+        lastCheckpointNanos = System.nanoTime();
+        pendingCheckpoint = false;
         ObjectNode body = SagaRecords.JSON.createObjectNode();
         body.put("commit", position.commit());
         body.put("position", position.position());
         EventData data = new EventData(UUID.randomUUID(), SagaRecords.CHECKPOINT, 1,
-            body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            dev.eventline.core.EventMetadata.empty());
+            body.toString().getBytes(StandardCharsets.UTF_8), EventMetadata.empty());
         try {
             AppendResult result = store.append(checkpointStream, ExpectedVersion.exactly(checkpointVersion),
                 List.of(data));
@@ -309,7 +332,7 @@ final class SagaEngine {
         if (fold.statusBeforeFailure == SagaStatus.COMPENSATING && fold.compensationReason != null) {
             body.put("reason", fold.compensationReason);
         }
-        body.set("deadlines", deadlinesJson(fold.deadlines));
+        body.set("deadlines", InstanceProcessor.deadlinesJson(fold.deadlines));
         append(fold, SagaRecords.event(fold.streamId, SagaRecords.RESUMED, "resumed:" + fold.resumes, body,
             sagaId));
         workSink.accept(key);
@@ -321,7 +344,7 @@ final class SagaEngine {
             return;
         }
         ObjectNode body = SagaRecords.header(key.sagaType(), key.sagaId());
-        String reason = describe(error);
+        String reason = InstanceProcessor.describe(error);
         body.put("reason", reason);
         body.put("status", SagaStatus.FAILED.name());
         append(fold, SagaRecords.event(fold.streamId, SagaRecords.PARKED, "parked:" + fold.version, body,
@@ -371,13 +394,16 @@ final class SagaEngine {
         }
         InstanceFold fold = load(key);
         while (true) {
-            EventData record = nextRecord(type, fold);
+            EventData record = processor.nextRecord(type, fold);
             if (record == null) {
                 return;
             }
             SagaStatus before = fold.status;
             boolean wasStarted = fold.started;
-            append(fold, record);
+            if (!tryAppend(fold, record)) {
+                // Another runner (a previous lease owner) recorded first: continue from what it recorded.
+                continue;
+            }
             if (fold.started && !wasStarted) {
                 metrics.started(key.sagaType());
             }
@@ -393,8 +419,21 @@ final class SagaEngine {
         return duration.isNegative() ? Duration.ZERO : duration;
     }
 
-    /** Appends with the fold's version as the expected version, re-basing over inputs received meanwhile. */
+    /** Appends like {@link #tryAppend}, failing when another runner recorded first. */
     private void append(InstanceFold fold, EventData record) {
+        if (!tryAppend(fold, record)) {
+            throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType + "' was changed"
+                + " by another runner meanwhile (version: " + fold.version + "). Look at it again and retry.");
+        }
+    }
+
+    /**
+     * Appends with the fold's version as the expected version, re-basing over inputs received meanwhile.
+     *
+     * @return false when another runner recorded work on the instance first: the record is dropped and the fold
+     *     shows the instance as it is now (any command already sent is resent later with the same id)
+     */
+    private boolean tryAppend(InstanceFold fold, EventData record) {
         while (true) {
             try {
                 AppendResult result = store.append(fold.streamId, ExpectedVersion.exactly(fold.version),
@@ -406,7 +445,7 @@ final class SagaEngine {
                     fold.apply(event);
                     index.apply(event);
                 }
-                return;
+                return true;
             } catch (ConcurrencyConflictException e) {
                 long before = fold.version;
                 boolean changed = catchUp(fold);
@@ -416,267 +455,9 @@ final class SagaEngine {
                         + "). It will be retried.", e);
                 }
                 if (changed) {
-                    throw new IllegalStateException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType
-                        + "' was changed by another runner while this one handled it (version: " + fold.version
-                        + "). It will be retried; run one runner per saga type.", e);
+                    return false;
                 }
             }
         }
-    }
-
-    private <S> EventData nextRecord(SagaType<S> type, InstanceFold fold) {
-        if (fold.status == SagaStatus.COMPENSATING && !fold.stack.isEmpty()) {
-            return compensate(type, fold);
-        }
-        if (fold.status != SagaStatus.RUNNING || fold.pending.isEmpty()) {
-            return null;
-        }
-        InstanceFold.Input input = fold.pending.values().iterator().next();
-        return handle(type, fold, input);
-    }
-
-    private <S> EventData handle(SagaType<S> type, InstanceFold fold, InstanceFold.Input input) {
-        var context = new HandlerContext(fold, input.id(), clock.instant());
-        S state = fold.state == null ? null : decode(fold.state, type.stateType(), fold, "state");
-        S newState = state;
-        boolean started = fold.started;
-        JsonNode body = input.body();
-        switch (input.kind()) {
-            case "start" -> {
-                if (!fold.started) {
-                    String eventType = body.path("event_type").asText(null);
-                    newState = eventType == null
-                        ? callStart(type.startHandler(), body.get("data"), type.startDataType(), context, fold)
-                        : callStart(type.startEvents().get(eventType), body.get("data"), context, fold);
-                    started = true;
-                }
-            }
-            case "event" -> {
-                SagaType.EventRoute<S, ?> route = type.events().get(body.path("event_type").asText());
-                if (fold.started && route != null) {
-                    newState = callEvent(route, state, body.get("data"), context, fold);
-                }
-            }
-            case "deadline" -> {
-                InstanceFold.Deadline deadline = fold.deadline(body.path("deadline_id").asText());
-                if (fold.started && deadline != null) {
-                    context.cancelDeadline(deadline.name());
-                    SagaStepHandler<S> handler = type.deadline(deadline.name());
-                    if (handler == null) {
-                        context.compensate("deadline '" + deadline.name() + "' passed (due: " + deadline.due()
-                            + ")");
-                    } else {
-                        newState = handler.handle(state, context);
-                    }
-                }
-            }
-            case "outcome" -> {
-                String step = body.path("step").asText();
-                if (body.path("accepted").asBoolean()) {
-                    SagaStepHandler<S> handler = type.stepCompleted(step);
-                    if (handler != null) {
-                        newState = handler.handle(state, context);
-                    }
-                } else {
-                    String reason = body.path("reason").asText("rejected");
-                    SagaRejectionHandler<S> handler = type.stepRejected(step);
-                    if (handler == null) {
-                        context.compensate("step '" + step + "' rejected: " + reason);
-                    } else {
-                        newState = handler.handle(state, reason, context);
-                    }
-                }
-            }
-            default -> {
-                // An input kind written by a later version: recorded as handled without effect.
-            }
-        }
-        if (started && newState == null) {
-            throw new IllegalStateException("A handler of saga type '" + type.name() + "' returned a null state"
-                + " (saga: '" + fold.sagaId + "', input: " + input.id() + "). Return the state, never null.");
-        }
-        List<InstanceFold.StackEntry> stack = new ArrayList<>(fold.stack);
-        ArrayNode commands = SagaRecords.array();
-        boolean rejected = false;
-        for (HandlerContext.Outgoing outgoing : context.commands) {
-            UUID commandId = DeterministicIds.of(type.name(), fold.sagaId, input.id(), outgoing.step(),
-                Integer.toString(outgoing.occurrence()));
-            String rejection = dispatch(new SagaCommand(commandId, type.name(), fold.sagaId, outgoing.step(), false,
-                outgoing.command()));
-            commands.add(commandJson(outgoing.step(), commandId, outgoing.command(), false, null, rejection));
-            if (rejection != null) {
-                rejected = true;
-                break;
-            }
-            if (type.hasCompensation(outgoing.step())) {
-                stack.add(new InstanceFold.StackEntry(outgoing.step(), commandId.toString()));
-            }
-        }
-        SagaStatus status = SagaStatus.RUNNING;
-        String reason = null;
-        List<InstanceFold.Deadline> deadlines = context.deadlines;
-        if (context.compensationReason != null) {
-            status = stack.isEmpty() ? SagaStatus.COMPENSATED : SagaStatus.COMPENSATING;
-            reason = context.compensationReason;
-        } else if (context.completed && !rejected) {
-            status = SagaStatus.COMPLETED;
-        }
-        if (status != SagaStatus.RUNNING) {
-            deadlines = List.of();
-        }
-        ObjectNode record = SagaRecords.header(type.name(), fold.sagaId);
-        record.put("input_id", input.id());
-        record.put("kind", "input");
-        record.put("status", status.name());
-        if (reason != null) {
-            record.put("reason", reason);
-        }
-        record.put("started", started);
-        if (newState != null) {
-            record.set("state", mapper.valueToTree(newState));
-        }
-        record.set("commands", commands);
-        record.set("deadlines", deadlinesJson(deadlines));
-        record.set("compensation_stack", stackJson(stack));
-        return SagaRecords.event(fold.streamId, SagaRecords.HANDLED, "handled:" + input.id(), record, fold.sagaId);
-    }
-
-    private <S> EventData compensate(SagaType<S> type, InstanceFold fold) {
-        InstanceFold.StackEntry top = fold.stack.get(fold.stack.size() - 1);
-        int rejections = fold.compensationRejections.getOrDefault(top.commandId(), 0);
-        var compensation = type.compensation(top.step());
-        if (compensation == null) {
-            throw new IllegalStateException("Saga type '" + type.name() + "' declares no compensation for step '"
-                + top.step() + "' (saga: '" + fold.sagaId + "'). Declare compensation(\"" + top.step()
-                + "\", ...) again.");
-        }
-        S state = decode(fold.state, type.stateType(), fold, "state");
-        Object command = compensation.apply(state);
-        if (command == null) {
-            throw new IllegalStateException("The compensation of step '" + top.step() + "' of saga type '"
-                + type.name() + "' returned null (saga: '" + fold.sagaId + "'). Return a command.");
-        }
-        String inputId = "compensation:" + top.commandId() + ":" + rejections;
-        UUID commandId = DeterministicIds.of(type.name(), fold.sagaId, inputId);
-        String rejection = dispatch(new SagaCommand(commandId, type.name(), fold.sagaId, top.step(), true, command));
-        List<InstanceFold.StackEntry> stack = new ArrayList<>(fold.stack);
-        SagaStatus status;
-        String reason;
-        if (rejection == null) {
-            stack.remove(stack.size() - 1);
-            status = stack.isEmpty() ? SagaStatus.COMPENSATED : SagaStatus.COMPENSATING;
-            reason = fold.compensationReason;
-        } else {
-            status = SagaStatus.FAILED;
-            reason = "compensation of step '" + top.step() + "' rejected: " + rejection;
-        }
-        ObjectNode record = SagaRecords.header(type.name(), fold.sagaId);
-        record.put("input_id", inputId);
-        record.put("kind", "compensation");
-        record.put("status", status.name());
-        if (reason != null) {
-            record.put("reason", reason);
-        }
-        record.put("started", true);
-        record.set("commands", SagaRecords.array().add(
-            commandJson(top.step(), commandId, command, true, top.commandId(), rejection)));
-        record.set("deadlines", SagaRecords.array());
-        record.set("compensation_stack", stackJson(stack));
-        return SagaRecords.event(fold.streamId, SagaRecords.HANDLED, "handled:" + inputId, record, fold.sagaId);
-    }
-
-    /** Returns null when the command was accepted, else the rejection reason; rethrows transient failures. */
-    private String dispatch(SagaCommand command) {
-        try {
-            dispatcher.dispatch(command);
-            metrics.commandSent(command.sagaType(), command.compensation(), true);
-            return null;
-        } catch (RuntimeException e) {
-            if (isTransient.test(e)) {
-                throw e;
-            }
-            metrics.commandSent(command.sagaType(), command.compensation(), false);
-            return describe(e);
-        }
-    }
-
-    private static String describe(Throwable error) {
-        String message = error.getMessage();
-        return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
-    }
-
-    private ObjectNode commandJson(String step, UUID commandId, Object command, boolean compensation,
-                                   String compensates, String rejection) {
-        ObjectNode node = SagaRecords.JSON.createObjectNode();
-        node.put("step", step);
-        node.put("command_id", commandId.toString());
-        node.put("command_type", command.getClass().getSimpleName());
-        node.put("compensation", compensation);
-        if (compensates != null) {
-            node.put("compensates", compensates);
-        }
-        node.put("accepted", rejection == null);
-        if (rejection != null) {
-            node.put("reason", rejection);
-        }
-        try {
-            node.set("command", mapper.valueToTree(command));
-        } catch (IllegalArgumentException e) {
-            // The command is recorded for auditing only; one that Jackson cannot write is kept as text.
-            node.put("command_text", String.valueOf(command));
-        }
-        return node;
-    }
-
-    private static ArrayNode deadlinesJson(List<InstanceFold.Deadline> deadlines) {
-        ArrayNode array = SagaRecords.array();
-        for (InstanceFold.Deadline deadline : deadlines) {
-            array.addObject().put("name", deadline.name()).put("due", deadline.due().toString())
-                .put("id", deadline.id());
-        }
-        return array;
-    }
-
-    private static ArrayNode stackJson(List<InstanceFold.StackEntry> stack) {
-        ArrayNode array = SagaRecords.array();
-        for (InstanceFold.StackEntry entry : stack) {
-            array.addObject().put("step", entry.step()).put("command_id", entry.commandId());
-        }
-        return array;
-    }
-
-    private <T> T decode(JsonNode json, Class<T> target, InstanceFold fold, String what) {
-        try {
-            return mapper.treeToValue(json, target);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new SerializationException("Saga '" + fold.sagaId + "' of type '" + fold.sagaType + "': its "
-                + what + " could not be read as " + target.getName() + ". Keep the class compatible with the"
-                + " stored JSON, or give the runner an ObjectMapper that can read it.", e);
-        }
-    }
-
-    private <S, D> S callStartTyped(SagaStartHandler<S, D> handler, JsonNode data, Class<D> dataType,
-                                    HandlerContext context, InstanceFold fold) {
-        return handler.start(decode(data, dataType, fold, "start data"), context);
-    }
-
-    @SuppressWarnings("unchecked")
-    private <S> S callStart(SagaStartHandler<S, ?> handler, JsonNode data, Class<?> dataType,
-                            HandlerContext context, InstanceFold fold) {
-        return callStartTyped((SagaStartHandler<S, Object>) handler, data, (Class<Object>) dataType, context,
-            fold);
-    }
-
-    private <S, E> S callStart(SagaType.EventRoute<S, E> route, JsonNode data, HandlerContext context,
-                               InstanceFold fold) {
-        if (route == null) {
-            return null;
-        }
-        return route.start().start(decode(data, route.payloadType(), fold, "starting event"), context);
-    }
-
-    private <S, E> S callEvent(SagaType.EventRoute<S, E> route, S state, JsonNode data, HandlerContext context,
-                               InstanceFold fold) {
-        return route.handler().handle(state, decode(data, route.payloadType(), fold, "event"), context);
     }
 }

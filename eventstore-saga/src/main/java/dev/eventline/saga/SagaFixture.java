@@ -9,7 +9,6 @@ import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.InMemoryEventStore;
 import dev.eventline.core.SerializationException;
 import dev.eventline.core.serialization.EventSerializer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -285,7 +284,7 @@ public final class SagaFixture<S> {
                 }
             };
             engine = new SagaEngine(store, dispatcher, Map.of(type.name(), type), clock, mapper, null, error -> false,
-                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000);
+                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000, Duration.ZERO);
             engine.workSink(work::add);
         }
         return engine;

@@ -5,6 +5,7 @@ import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.EventStoreException;
 import dev.eventline.core.serialization.EventSerializer;
+import dev.eventline.projections.CheckpointStore;
 import dev.eventline.saga.internal.MicrometerSagaMetrics;
 import dev.eventline.saga.internal.SagaMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,12 +55,14 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The log follower keeps a checkpoint in the stream {@code saga--checkpoint-<name>}. At start it reads the saga
  * records in the log from the beginning to rebuild its in-memory index (status, deadlines), so start-up time grows
- * with the log. Run <em>one</em> runner per saga type at a time: there is no cross-JVM lease yet (two runners stay
- * correct, because every record is appended with an expected version, but they would send commands twice).
+ * with the log. With several JVMs, give each runner the same {@link Builder#lease lease}: only the holder works,
+ * and a standby takes over when it lapses. (Without a lease, two runners stay correct, because every record is
+ * appended with an expected version, but both would send the commands.)
  * <p>
  * Thread-safety: safe for concurrent use after {@link Builder#build()}; {@link #close()} is idempotent.
  * <pre>{@code
- * try (SagaRunner runner = SagaRunner.builder(store, command -> bus.send(...))
+ * try (SagaRunner runner = SagaRunner.builder(store, command -> bus.send(command.payload(),
+ *             CommandMetadata.empty().withCommandId(command.commandId().toString())))
  *         .register(TransferSaga.TYPE)
  *         .build()) {
  *     runner.start();
@@ -84,11 +87,18 @@ public final class SagaRunner implements AutoCloseable {
     private final ConcurrentHashMap<SagaIndex.Key, Boolean> work = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SagaIndex.Key, Integer> attempts = new ConcurrentHashMap<>();
     private final AtomicInteger lifecycle = new AtomicInteger();
+    private final CheckpointStore leases;
+    private final Duration leaseTimeout;
+    private final String leaseName;
+    private final String ownerId = UUID.randomUUID().toString();
+    private volatile boolean owner;
+    private long lastRenewal;
 
     private SagaRunner(Builder builder, SagaMetrics metrics) {
         this.metrics = metrics;
         this.engine = new SagaEngine(builder.store, builder.dispatcher, builder.types, builder.clock,
-            builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize);
+            builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize,
+            builder.checkpointInterval);
         this.pollInterval = builder.pollInterval;
         this.batchSize = builder.batchSize;
         this.maxAttempts = builder.maxAttempts;
@@ -96,6 +106,10 @@ public final class SagaRunner implements AutoCloseable {
         this.maxBackoff = builder.maxBackoff;
         this.executor = new ScheduledThreadPoolExecutor(builder.workerThreads + 1, builder.threadFactory);
         this.executor.setRemoveOnCancelPolicy(true);
+        this.leases = builder.leases;
+        this.leaseTimeout = builder.leaseTimeout;
+        this.leaseName = "saga-" + builder.name;
+        this.owner = leases == null;
     }
 
     /**
@@ -247,9 +261,25 @@ public final class SagaRunner implements AutoCloseable {
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
                 LOG.warn("SagaRunner threads did not stop within 10 s; a dispatcher call may be blocked.");
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        if (leases != null && owner) {
+            try {
+                leases.releaseLease(leaseName, ownerId);
+            } catch (RuntimeException e) {
+                // The lease then lapses after its timeout instead of now.
+                LOG.warn("SagaRunner '{}' could not release its lease", leaseName, e);
+            }
+        }
+        try {
+            engine.flushCheckpoint();
+        } catch (RuntimeException e) {
+            // Closing must not fail on a store that is down; the next runner re-reads a little more of the log.
+            LOG.warn("SagaRunner could not save its checkpoint on close", e);
         }
     }
 
@@ -257,8 +287,19 @@ public final class SagaRunner implements AutoCloseable {
         return lifecycle.get() == 1;
     }
 
+    /**
+     * @return true when this runner is the one that processes its saga types: always without a lease, else while
+     *     it holds the lease
+     */
+    public boolean isOwner() {
+        return owner;
+    }
+
     private void follow() {
         try {
+            if (leases != null && !holdLease()) {
+                return;
+            }
             while (isRunning() && engine.pollOnce() >= batchSize) {
                 // keep reading while the log returns full batches
             }
@@ -271,8 +312,39 @@ public final class SagaRunner implements AutoCloseable {
         }
     }
 
+    /** Takes or renews the lease (renewing at a third of its timeout); returns whether this runner owns it. */
+    private boolean holdLease() {
+        long now = System.nanoTime();
+        if (owner && now - lastRenewal < leaseTimeout.toNanos() / 3) {
+            return true;
+        }
+        boolean acquired;
+        try {
+            acquired = leases.tryAcquireLease(leaseName, ownerId, false, leaseTimeout);
+        } catch (RuntimeException e) {
+            // Thread root: without a renewed lease another runner may take over, so stop working until renewed.
+            LOG.warn("SagaRunner '{}' could not renew its lease; pausing until it can", leaseName, e);
+            acquired = false;
+        }
+        if (acquired) {
+            lastRenewal = now;
+            if (!owner) {
+                // A new owner re-reads the log: the previous owner may have routed events after its last
+                // checkpoint, and routing them again is idempotent.
+                engine.restartFollowing();
+                owner = true;
+                LOG.info("SagaRunner '{}' ({}) now owns its saga types", leaseName, ownerId);
+            }
+        } else if (owner) {
+            owner = false;
+            LOG.warn("SagaRunner '{}' ({}) lost its lease; another runner owns its saga types now", leaseName,
+                ownerId);
+        }
+        return acquired;
+    }
+
     private void schedule(SagaIndex.Key key) {
-        if (!isRunning()) {
+        if (!isRunning() || !owner) {
             return;
         }
         boolean[] submit = {false};
@@ -302,7 +374,8 @@ public final class SagaRunner implements AutoCloseable {
     }
 
     private void runWork(SagaIndex.Key key) {
-        if (!isRunning()) {
+        if (!isRunning() || !owner) {
+            work.remove(key);
             return;
         }
         try {
@@ -364,6 +437,17 @@ public final class SagaRunner implements AutoCloseable {
         public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
         /** Longest retry delay. */
         public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+        /**
+         * How often, at most, the log follower saves its checkpoint: routing is idempotent, so a checkpoint that
+         * lags only costs re-reading a few seconds of log after a restart, while saving per batch would add an
+         * event to the store every poll.
+         */
+        public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(5);
+        /**
+         * How long a lease lasts unless renewed: a standby runner takes over this long after the owner died; it is
+         * renewed every third of it.
+         */
+        public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(15);
         /** The checkpoint name when only one runner follows the log. */
         public static final String DEFAULT_NAME = "default";
 
@@ -380,12 +464,15 @@ public final class SagaRunner implements AutoCloseable {
         private Predicate<Throwable> isTransient = Builder::isRetryableStoreError;
         private String name = DEFAULT_NAME;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
+        private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int workerThreads = DEFAULT_WORKER_THREADS;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private ThreadFactory threadFactory;
+        private CheckpointStore leases;
+        private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
 
         private Builder(EventStore store, SagaCommandDispatcher dispatcher) {
             this.store = Objects.requireNonNull(store, "store");
@@ -478,6 +565,16 @@ public final class SagaRunner implements AutoCloseable {
         }
 
         /**
+         * @param checkpointInterval how often, at most, the log follower saves where it is (default 5 s); it is
+         *     also saved when the runner closes
+         * @return this builder
+         */
+        public Builder checkpointInterval(Duration checkpointInterval) {
+            this.checkpointInterval = Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+            return this;
+        }
+
+        /**
          * @param batchSize events read from the log per query (default 500)
          * @return this builder
          */
@@ -516,6 +613,21 @@ public final class SagaRunner implements AutoCloseable {
         }
 
         /**
+         * Makes this runner one of several (one per JVM) of which only the holder of a lease works: the lease named
+         * {@code saga-<name>} in the projections' lease table. Use the same {@link #name} and the same saga types
+         * on every instance; a standby takes over when the owner's lease lapses.
+         *
+         * @param leases where leases are kept ({@link CheckpointStore#jdbc} for several JVMs)
+         * @param timeout how long a lease lasts unless renewed (renewed every third of it)
+         * @return this builder
+         */
+        public Builder lease(CheckpointStore leases, Duration timeout) {
+            this.leases = Objects.requireNonNull(leases, "leases");
+            this.leaseTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
          * @param threadFactory makes the runner's threads (default: named daemon platform threads)
          * @return this builder
          */
@@ -538,6 +650,12 @@ public final class SagaRunner implements AutoCloseable {
             }
             if (pollInterval.isNegative() || pollInterval.isZero()) {
                 problems.add("pollInterval must be > 0 (pollInterval: " + pollInterval + ")");
+            }
+            if (checkpointInterval.isNegative()) {
+                problems.add("checkpointInterval must be >= 0 (checkpointInterval: " + checkpointInterval + ")");
+            }
+            if (leaseTimeout.compareTo(Duration.ofMillis(300)) < 0) {
+                problems.add("lease timeout must be >= 300 ms (timeout: " + leaseTimeout + ")");
             }
             if (batchSize < 1 || batchSize > 10_000) {
                 problems.add("batchSize must be in 1..10000 (batchSize: " + batchSize + ")");

@@ -1,5 +1,6 @@
 package dev.eventline.saga;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -85,7 +86,7 @@ public final class SagaType<S> {
 
     /** @return the event types this saga reacts to (starting ones included) */
     public Set<String> eventTypes() {
-        var all = new java.util.TreeSet<String>(startEvents.keySet());
+        var all = new HashSet<String>(startEvents.keySet());
         all.addAll(events.keySet());
         return Set.copyOf(all);
     }
