@@ -2,7 +2,7 @@
 # Runs the Eventline JMH benchmarks and writes the JMH JSON into benchmarks/results/<date>-<machine>.json,
 # plus <same>.md with the summary tables (summarize.py) and the machine it ran on.
 #
-#   benchmarks/run.sh                       # everything at the default sizes (about 15 minutes on 2 cores)
+#   benchmarks/run.sh                       # everything at the default sizes (~14-16 minutes on 2 cores)
 #   benchmarks/run.sh Replay -p size=100000 # any JMH regex and options, passed through
 #
 # Environment: EVENTLINE_TEST_PG_URL=jdbc:postgresql://… to use an existing PostgreSQL instead of the embedded one;
