@@ -4,10 +4,13 @@ import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.integrity.IntegrityReport;
 import dev.eventline.core.internal.AppendValidation;
 import dev.eventline.core.internal.EventArray;
+import dev.eventline.core.internal.RetriedAppends;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -99,37 +102,14 @@ public final class InMemoryEventStore implements EventStore {
 
     /** Returns the original result when this batch was stored before, or fails when it partly was. */
     private AppendResult findRetriedAppend(String streamId, List<EventData> events) {
-        if (events.isEmpty()) {
-            return null;
-        }
-        List<RecordedEvent> stored = new ArrayList<>(events.size());
+        Map<UUID, RecordedEvent> stored = new HashMap<>();
         for (EventData event : events) {
             RecordedEvent found = byId.get(event.eventId());
             if (found != null) {
-                stored.add(found);
+                stored.put(found.eventId(), found);
             }
         }
-        if (stored.isEmpty()) {
-            return null;
-        }
-        UUID first = stored.get(0).eventId();
-        if (stored.size() != events.size()) {
-            throw new IdempotencyConflictException(streamId, first,
-                stored.size() + " of the " + events.size() + " event ids are already stored");
-        }
-        for (int i = 0; i < stored.size(); i++) {
-            RecordedEvent event = stored.get(i);
-            if (!event.streamId().equals(streamId)) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "it is stored in stream '" + event.streamId() + "'");
-            }
-            if (event.version() != stored.get(0).version() + i) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "the stored events are not contiguous in the batch's order");
-            }
-        }
-        long previousVersion = stored.get(0).version() - 1;
-        return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+        return RetriedAppends.match(streamId, events, stored, "");
     }
 
     @Override

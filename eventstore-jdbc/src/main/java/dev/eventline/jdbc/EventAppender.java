@@ -6,11 +6,11 @@ import dev.eventline.core.ConcurrencyConflictException;
 import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.EventData;
 import dev.eventline.core.ExpectedVersion;
-import dev.eventline.core.IdempotencyConflictException;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.internal.AppendValidation;
+import dev.eventline.core.internal.RetriedAppends;
 import dev.eventline.jdbc.internal.MetadataJson;
 import dev.eventline.jdbc.internal.SqlErrors;
 import java.sql.Array;
@@ -283,30 +283,7 @@ final class EventAppender {
         for (RecordedEvent event : found) {
             byId.put(event.eventId(), event);
         }
-        List<RecordedEvent> stored = new ArrayList<>(events.size());
-        for (EventData event : events) {
-            RecordedEvent match = byId.get(event.eventId());
-            if (match != null) {
-                stored.add(match);
-            }
-        }
-        if (stored.size() != events.size()) {
-            throw new IdempotencyConflictException(streamId, stored.get(0).eventId(),
-                stored.size() + " of the " + events.size() + " event ids are already stored");
-        }
-        for (int i = 0; i < stored.size(); i++) {
-            RecordedEvent event = stored.get(i);
-            if (!event.streamId().equals(streamId)) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "it is stored in stream '" + event.streamId() + "'");
-            }
-            if (event.version() != stored.get(0).version() + i) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "the stored events are not contiguous in the batch's order");
-            }
-        }
-        long previousVersion = stored.get(0).version() - 1;
-        return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+        return RetriedAppends.match(streamId, events, byId, "");
     }
 
     private static void restoreAutoCommit(Connection connection, Exception failure) throws SQLException {

@@ -5,7 +5,6 @@ import dev.eventline.core.ConcurrencyConflictException;
 import dev.eventline.core.EventData;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
-import dev.eventline.core.IdempotencyConflictException;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
@@ -14,9 +13,12 @@ import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.integrity.IntegrityReport;
 import dev.eventline.core.internal.AppendValidation;
 import dev.eventline.core.internal.Pages;
+import dev.eventline.core.internal.RetriedAppends;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -173,29 +175,11 @@ public final class BranchStore implements EventStore {
     /** The same rules as the stores: the original result when this exact batch is stored, else a conflict. */
     private AppendResult findRetriedAppend(String streamId, List<EventData> events) {
         List<UUID> ids = events.stream().map(EventData::eventId).toList();
-        List<RecordedEvent> stored = new ArrayList<>(storage.findByIds(record, ids));
-        if (stored.isEmpty()) {
-            return null;
+        Map<UUID, RecordedEvent> stored = new HashMap<>();
+        for (RecordedEvent event : storage.findByIds(record, ids)) {
+            stored.put(event.eventId(), event);
         }
-        if (stored.size() != events.size()) {
-            throw new IdempotencyConflictException(streamId, stored.get(0).eventId(),
-                stored.size() + " of the " + events.size() + " event ids are already stored in branch '"
-                    + record.name() + "'");
-        }
-        stored.sort((a, b) -> Long.compare(a.version(), b.version()));
-        for (int i = 0; i < stored.size(); i++) {
-            RecordedEvent event = stored.get(i);
-            if (!event.streamId().equals(streamId)) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "it is stored in stream '" + event.streamId() + "' of branch '" + record.name() + "'");
-            }
-            if (!event.eventId().equals(events.get(i).eventId()) || event.version() != stored.get(0).version() + i) {
-                throw new IdempotencyConflictException(streamId, event.eventId(),
-                    "the stored events are not contiguous in the batch's order");
-            }
-        }
-        long previousVersion = stored.get(0).version() - 1;
-        return new AppendResult(streamId, previousVersion, previousVersion + stored.size(), stored);
+        return RetriedAppends.match(streamId, events, stored, " in branch '" + record.name() + "'");
     }
 
     /** The stream's last parent event the branch sees; immutable, because the fork is settled in the parent. */
