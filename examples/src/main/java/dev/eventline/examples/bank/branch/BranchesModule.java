@@ -44,8 +44,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * streams, never a branch's) and a command bus whose idempotency records share main's table: the HTTP layer
  * prefixes a branch's command ids with the branch name, so each timeline runs a command id once.
  * <p>
- * Thread-safety: safe for concurrent use; services are built once per branch name and dropped when the branch
- * is deleted through this module.
+ * Thread-safety: safe for concurrent use. Services are built once per branch and reused; every request checks
+ * that the branch still exists (one indexed read), so a branch deleted or re-created by another instance is
+ * never served from a stale service.
  */
 public final class BranchesModule implements ApiModule {
 
@@ -58,7 +59,8 @@ public final class BranchesModule implements ApiModule {
     private final JdbcIdempotencyStore idempotency;
     private final Map<String, Timeline> timelines = new ConcurrentHashMap<>();
 
-    private record Timeline(BankService service, CommandBus commands) {
+    /** A branch's service, for the branch record it was built on (a deleted and re-created name has a new id). */
+    private record Timeline(String branchId, BankService service, CommandBus commands) {
     }
 
     /**
@@ -104,26 +106,40 @@ public final class BranchesModule implements ApiModule {
      * @throws ApiException 404 {@code branch_not_found} when no branch has that name
      */
     public BankService service(String name) {
-        Timeline cached = timelines.get(name);
-        if (cached != null) {
-            return cached.service();
-        }
-        EventStore store;
+        // One indexed read per request keeps the cache honest when another instance deletes or re-creates a branch.
+        BranchStore branch;
         try {
-            store = branches.timeline(name);
+            branch = branches.open(name);
         } catch (BranchNotFoundException e) {
+            evict(name);
             throw notFound(name);
         }
-        return timelines.computeIfAbsent(name, key -> build(store)).service();
+        String id = branch.record().id();
+        return timelines.compute(name, (key, cached) -> {
+            if (cached != null && cached.branchId().equals(id)) {
+                return cached;
+            }
+            if (cached != null) {
+                cached.commands().close();   // built for an earlier branch of the same name, deleted since
+            }
+            return build(id, branch);
+        }).service();
     }
 
-    private Timeline build(EventStore store) {
+    private void evict(String name) {
+        Timeline removed = timelines.remove(name);
+        if (removed != null) {
+            removed.commands().close();
+        }
+    }
+
+    private Timeline build(String branchId, EventStore store) {
         List<AggregateHandler> handlers = AggregateHandlers.create(BankDomain.kinds(), store, components.codec(),
             new InMemorySnapshotStore(), components.config().snapshotFrequency());
         CommandBus commands = AggregateHandlers.commandBus(handlers, components.metrics().registry(), idempotency);
         var service = new BankService(store, components.codec(), handlers, commands, components.projections(),
             new RecentPositions(), components.metrics());
-        return new Timeline(service, commands);
+        return new Timeline(branchId, service, commands);
     }
 
     private void create(Context ctx, HttpSupport http) {
@@ -153,7 +169,7 @@ public final class BranchesModule implements ApiModule {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        timelines.remove(name);
+        evict(name);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("name", branch.name());
         answer.put("fork_position", branch.forkPosition().position());
@@ -196,10 +212,7 @@ public final class BranchesModule implements ApiModule {
             throw new ApiException(409, "branch_in_use", "The branch '" + abbreviate(name) + "' has branches forked "
                 + "from it; delete those first.");
         }
-        Timeline removed = timelines.remove(name);
-        if (removed != null) {
-            removed.commands().close();
-        }
+        evict(name);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("name", name);
         answer.put("deleted", true);
@@ -233,10 +246,7 @@ public final class BranchesModule implements ApiModule {
     /** Closes the branches' command buses (idempotent). */
     private void close() {
         for (String name : List.copyOf(timelines.keySet())) {
-            Timeline removed = timelines.remove(name);
-            if (removed != null) {
-                removed.commands().close();
-            }
+            evict(name);
         }
     }
 }

@@ -104,6 +104,24 @@ class BankBranchesApiTest {
     }
 
     @Test
+    void a_re_created_branch_does_not_keep_the_deleted_ones_events() {
+        // given a branch with a deposit, deleted
+        http.command("CreateAccount", "acc-again", "{\"owner\":\"Ag\",\"initial_balance\":1}");
+        assertThat(http.post("/api/v1/branches", "{\"name\":\"again\"}").status()).isEqualTo(201);
+        assertThat(http.post("/api/v1/commands", "{\"command_type\":\"DepositMoney\",\"aggregate_id\":"
+            + "\"acc-again\",\"data\":{\"amount\":9}}", "X-Branch", "again").status()).isEqualTo(200);
+        assertThat(balance(replay("acc-again", "again"))).isEqualByComparingTo("10");
+        assertThat(http.delete("/api/v1/branches/again").status()).isEqualTo(200);
+
+        // when a branch of the same name is created again
+        assertThat(http.post("/api/v1/branches", "{\"name\":\"again\"}").status()).isEqualTo(201);
+
+        // then it starts from main, without the old branch's deposit
+        assertThat(balance(replay("acc-again", "again"))).isEqualByComparingTo("1");
+        assertThat(get("/api/v1/events/acc-again", "again").json().path("events")).hasSize(1);
+    }
+
+    @Test
     void an_empty_branch_from_position_zero_sees_no_main_events() {
         // given an account on main
         http.command("CreateAccount", "acc-zero", "{\"owner\":\"Zed\",\"initial_balance\":1}");
