@@ -2,7 +2,7 @@
 # Runs the Eventline JMH benchmarks and writes the JMH JSON into benchmarks/results/<date>-<machine>.json,
 # plus <same>.md with the summary tables (summarize.py) and the machine it ran on.
 #
-#   benchmarks/run.sh                       # everything at the default sizes (about 15 minutes on 2 cores)
+#   benchmarks/run.sh                       # everything at the default sizes (~14-16 minutes on 2 cores)
 #   benchmarks/run.sh Replay -p size=100000 # any JMH regex and options, passed through
 #
 # Environment: EVENTLINE_TEST_PG_URL=jdbc:postgresql://… to use an existing PostgreSQL instead of the embedded one;
@@ -18,7 +18,11 @@ cpu=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 machine=$(printf '%s-%scpu' "$cpu" "$(nproc)" | tr -cs 'A-Za-z0-9' '-' | tr 'A-Z' 'a-z' | sed 's/-*$//')
 result=${RESULT:-benchmarks/results/$(date -u +%F)-${machine}.json}
 mkdir -p "$(dirname "$result")"
-"$java_bin" -jar "$jar" -rf json -rff "$result" "$@"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+log=$(mktemp)
+"$java_bin" -jar "$jar" -rf json -rff "$result" "$@" 2>&1 | tee "$log"
+total=$(sed -n 's/.*Run complete. Total time: *//p' "$log")
+rm -f "$log"
 {
   echo "# Eventline benchmarks: $(date -u +'%F %H:%M UTC')"
   echo
@@ -27,7 +31,8 @@ mkdir -p "$(dirname "$result")"
   echo "- memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
   echo "- JDK: $("$java_bin" -version 2>&1 | head -2 | tr '\n' ' ')"
   "$java_bin" -cp "$jar" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.eventline.benchmarks.Environment
-  echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- JMH total time: ${total:-?}"
+  echo "- load average (1, 5, 15 min) at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   python3 benchmarks/summarize.py "$result"
 } > "${result%.json}.md"

@@ -183,11 +183,18 @@ def projections(rows, out):
     found = [(dict(p), r) for (c, m, p), r in sorted(rows.items()) if c == "ProjectionCatchUpBenchmark"]
     if not found:
         return
-    out.append("### Projection catch-up into a JDBC read model\n")
-    out.append("| benchmark | store | events/s |")
-    out.append("|---|---|---:|")
+    out.append("### Projection catch-up into a JDBC read model (one UPDATE per event, checkpoint per batch of 500)\n")
+    out.append("| database | log size | Eventline catch-up (ms) | events/s | plain JDBC (ms) | events/s | % of JDBC |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|")
     for params, r in found:
-        out.append(f"| {short(r['benchmark'])[1]} | {params.get('store', params.get('db'))} | {num(score(r))} |")
+        size = int(params["logSize"])
+        el = score(r)
+        jd = score(find(rows, "ProjectionCatchUpCeilingBenchmark", "jdbcCatchUp", db=params["db"],
+                        logSize=params["logSize"]))
+        el_rate = size / (el / 1000.0) if el else None
+        jd_rate = size / (jd / 1000.0) if jd else None
+        out.append(f"| {params['db']} | {size:,} | {num(el)} | {num(el_rate)} | {num(jd)} | {num(jd_rate)} | "
+                   f"{pct(el_rate, jd_rate)} |")
     out.append("")
 
 

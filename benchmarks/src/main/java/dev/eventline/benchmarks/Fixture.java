@@ -10,6 +10,8 @@ import dev.eventline.core.snapshot.InMemorySnapshotStore;
 import dev.eventline.core.snapshot.Snapshot;
 import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.core.snapshot.SnapshotStrategy;
+import dev.eventline.jdbc.JdbcEventStore;
+import dev.eventline.jdbc.JdbcSnapshotStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +69,11 @@ final class Fixture implements AutoCloseable {
 
     /** The JDBC event store and snapshot store over {@code database}, schema created by the library. */
     private static Fixture jdbc(Database database) {
-        throw new UnsupportedOperationException("the JDBC store has not landed yet");
+        JdbcEventStore store = JdbcEventStore.builder(database.dataSource).build();
+        store.createSchema();
+        JdbcSnapshotStore snapshots = JdbcSnapshotStore.builder(database.dataSource).build();
+        snapshots.createSchema();
+        return new Fixture(store, snapshots, database);
     }
 
     private static List<BankEvents.BankEvent> decide(Deposit command, BankEvents.Account state) {

@@ -512,7 +512,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
          */
         public JdbcEventStore build() {
             Identifiers.check("schema", schema, true);
-            Identifiers.check("table prefix", tablePrefix, false);
+            Identifiers.checkPrefix(tablePrefix);
             if (readBatchSize < 1 || readBatchSize > 100_000) {
                 throw new ConfigurationException("Invalid read batch size (readBatchSize: " + readBatchSize
                     + "). Use 1 to 100000; the default is " + DEFAULT_READ_BATCH_SIZE + ".");

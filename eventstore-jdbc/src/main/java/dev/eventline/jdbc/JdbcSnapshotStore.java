@@ -188,7 +188,7 @@ public final class JdbcSnapshotStore implements SnapshotStore {
          */
         public JdbcSnapshotStore build() {
             Identifiers.check("schema", schema, true);
-            Identifiers.check("table prefix", tablePrefix, false);
+            Identifiers.checkPrefix(tablePrefix);
             return new JdbcSnapshotStore(this, dialect != null ? dialect : Dialect.detect(dataSource));
         }
     }

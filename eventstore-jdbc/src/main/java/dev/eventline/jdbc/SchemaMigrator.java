@@ -154,7 +154,7 @@ public final class SchemaMigrator {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(dialect, "dialect");
         Identifiers.check("schema", schema, true);
-        Identifiers.check("table prefix", tablePrefix, false);
+        Identifiers.checkPrefix(tablePrefix);
         Objects.requireNonNull(component, "component");
         List<Migration> migrations = migrations(dialect, resourceFolder);
         if (dialect instanceof PostgresDialect) {
@@ -182,7 +182,7 @@ public final class SchemaMigrator {
     public static String schemaSql(Dialect dialect, String schema, String tablePrefix, String resourceFolder) {
         Objects.requireNonNull(dialect, "dialect");
         Identifiers.check("schema", schema, true);
-        Identifiers.check("table prefix", tablePrefix, false);
+        Identifiers.checkPrefix(tablePrefix);
         StringBuilder out = new StringBuilder();
         if (!schema.isEmpty()) {
             out.append("CREATE SCHEMA IF NOT EXISTS ").append(schema).append(";\n\n");

@@ -530,7 +530,7 @@ public final class JdbcBranchStorage implements BranchStorage {
          */
         public JdbcBranchStorage build() {
             Identifiers.check("schema", schema, true);
-            Identifiers.check("table prefix", tablePrefix, false);
+            Identifiers.checkPrefix(tablePrefix);
             return new JdbcBranchStorage(this, dialect != null ? dialect : Dialect.detect(dataSource));
         }
     }

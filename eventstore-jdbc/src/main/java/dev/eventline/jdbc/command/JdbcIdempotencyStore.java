@@ -331,7 +331,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
          */
         public JdbcIdempotencyStore build() {
             Identifiers.check("schema", schema, true);
-            Identifiers.check("table prefix", tablePrefix, false);
+            Identifiers.checkPrefix(tablePrefix);
             return new JdbcIdempotencyStore(this, dialect != null ? dialect : Dialect.detect(dataSource));
         }
     }

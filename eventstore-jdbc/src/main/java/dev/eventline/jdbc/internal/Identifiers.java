@@ -9,7 +9,30 @@ public final class Identifiers {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
+    /**
+     * The longest table prefix: PostgreSQL cuts identifiers at 63 bytes, and the longest name Eventline derives from
+     * a prefix adds 30 characters ({@code command_dedup_completed_at_idx}), so a longer prefix could be silently cut
+     * or make two names collide. 32 leaves a margin for future tables.
+     */
+    public static final int MAX_PREFIX_LENGTH = 32;
+
     private Identifiers() {
+    }
+
+    /**
+     * @param prefix a table prefix
+     * @return the prefix
+     * @throws ConfigurationException when it is not a plain lowercase SQL identifier of at most
+     *     {@link #MAX_PREFIX_LENGTH} characters
+     */
+    public static String checkPrefix(String prefix) {
+        check("table prefix", prefix, false);
+        if (prefix.length() > MAX_PREFIX_LENGTH) {
+            throw new ConfigurationException("Invalid table prefix: too long (value: '" + prefix + "', length: "
+                + prefix.length() + ", limit: " + MAX_PREFIX_LENGTH + "). Table and index names are the prefix plus up "
+                + "to 30 characters and PostgreSQL cuts names at 63 bytes: use a shorter prefix.");
+        }
+        return prefix;
     }
 
     /**
