@@ -1,5 +1,6 @@
 package dev.eventline.examples.bank;
 
+import dev.eventline.examples.bank.branch.BranchesModule;
 import dev.eventline.examples.bank.http.ApiModule;
 import dev.eventline.examples.bank.http.HttpSupport;
 import dev.eventline.examples.bank.saga.TransferSagaModule;
@@ -13,7 +14,8 @@ import java.util.Set;
  * The transfer saga's endpoints ({@code POST /api/v1/sagas}, {@code GET /api/v1/sagas/{saga_id}}) are served by
  * {@link TransferSagaModule}, which also starts and stops the saga runner with the HTTP server. A module claims
  * its path prefix through {@link ApiModule#servedPrefixes()}; paths under an unclaimed prefix of a feature not
- * built yet ({@code /api/v1/branches}) answer 501 {@code not_implemented}. Modules get every wired part through
+ * built yet answer 501 {@code not_implemented}. Branches ({@code /api/v1/branches}, and the {@code branch} field
+ * or {@code X-Branch} header of other requests) are served by {@link BranchesModule}. Modules get every wired part through
  * {@link BankComponents}: the command bus and services, the store to follow events, the database for their state.
  */
 public final class BankExtensions {
@@ -38,6 +40,6 @@ public final class BankExtensions {
                 return Set.of("/api/v1/sagas");
             }
         };
-        return List.of(sagaEndpoints);
+        return List.of(sagaEndpoints, new BranchesModule(components));
     }
 }

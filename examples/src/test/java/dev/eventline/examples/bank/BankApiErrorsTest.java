@@ -347,20 +347,6 @@ class BankApiErrorsTest {
     }
 
     @Test
-    void branches_answer_501_until_they_exist() {
-        Response create = error(http.post("/api/v1/branches", "{\"name\":\"what-if\"}"));
-        assertThat(create.status()).isEqualTo(501);
-        assertThat(create.errorCode()).isEqualTo("not_implemented");
-        assertThat(error(http.get("/api/v1/branches")).status()).isEqualTo(501);
-        Response named = error(http.post("/api/v1/commands", "{\"command_type\":\"DepositMoney\",\"aggregate_id\":"
-            + "\"acc-err\",\"data\":{\"amount\":1},\"branch\":\"what-if\"}"));
-        assertThat(named.status()).isEqualTo(501);
-        Response header = error(http.post("/api/v1/commands", "{\"command_type\":\"DepositMoney\",\"aggregate_id\":"
-            + "\"acc-err\",\"data\":{\"amount\":1}}", "X-Branch", "what-if"));
-        assertThat(header.status()).isEqualTo(501);
-    }
-
-    @Test
     void a_query_that_cannot_reach_its_position_answers_503_read_model_behind() {
         Response response = error(http.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
             + "{\"account_id\":\"acc-err\"},\"consistent_with\":999999999,\"timeout_ms\":100}"));

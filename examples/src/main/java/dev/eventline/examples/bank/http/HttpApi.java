@@ -11,12 +11,14 @@ import dev.eventline.core.StorageException;
 import dev.eventline.core.UnknownEventTypeException;
 import dev.eventline.core.command.CommandIdConflictException;
 import dev.eventline.core.command.CommandInFlightException;
+import dev.eventline.core.branch.BranchNotFoundException;
 import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
 import dev.eventline.examples.bank.app.CommandRequest;
 import dev.eventline.examples.bank.app.Health;
 import dev.eventline.examples.bank.domain.AggregateNotFoundException;
 import dev.eventline.examples.bank.domain.BusinessRuleException;
+import dev.eventline.examples.bank.branch.BranchesModule;
 import dev.eventline.examples.bank.readmodel.ReadModels;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -31,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +57,11 @@ public final class HttpApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String ERROR_WRITTEN = "bank.error-written";
+    /** The header naming the branch (timeline) a request works on. */
+    public static final String BRANCH_HEADER = "X-Branch";
+    private static final String MAIN_TIMELINE = "main";
+    private static final List<String> BRANCH_AWARE = List.of("/api/v1/commands", "/api/v1/events", "/api/v1/replay",
+        "/api/v1/temporal-query", "/api/v1/integrity");
 
     private final BankService service;
     private final BankQueries queries;
@@ -62,6 +70,10 @@ public final class HttpApi {
     private final PrometheusMeterRegistry metrics;
     private final HttpSupport http;
     private final Set<String> unbuilt = new CopyOnWriteArraySet<>(Set.of("/api/v1/sagas", "/api/v1/branches"));
+    /** Resolves a branch name to the service on that timeline; set by a module that serves branches. */
+    private volatile Function<String, BankService> timelines = name -> {
+        throw branchesNotImplemented();
+    };
 
     /**
      * @param service the command, event, replay and integrity side
@@ -95,9 +107,9 @@ public final class HttpApi {
             config.router.ignoreTrailingSlashes = true;
         });
         app.before("/api/*", ctx -> {
-            String branch = ctx.header("X-Branch");
-            if (branch != null && !branch.isBlank()) {
-                throw branchesNotImplemented();
+            String branch = ctx.header(BRANCH_HEADER);
+            if (branch != null && !branch.isBlank() && !isBranchAware(ctx.path())) {
+                throw branchNotSupported(ctx.path());
             }
         });
         app.post("/api/v1/commands", this::command);
@@ -110,10 +122,7 @@ public final class HttpApi {
         app.get("/api/v1/projections/{name}", ctx -> http.json(ctx, 200, projections.status(projection(ctx))));
         app.post("/api/v1/projections/{name}/rebuild", this::rebuild);
         app.get("/api/v1/integrity/{aggregate_id}", ctx ->
-            http.json(ctx, 200, service.integrity(pathId(ctx, "aggregate_id"))));
-        app.post("/api/v1/branches", ctx -> { throw branchesNotImplemented(); });
-        app.get("/api/v1/branches", ctx -> { throw branchesNotImplemented(); });
-        app.delete("/api/v1/branches/{name}", ctx -> { throw branchesNotImplemented(); });
+            http.json(ctx, 200, service(branchName(ctx, null)).integrity(pathId(ctx, "aggregate_id"))));
         app.get("/health", ctx -> {
             Health.Report report = health.check();
             http.json(ctx, report.up() ? 200 : 503, report);
@@ -121,6 +130,9 @@ public final class HttpApi {
         app.get("/metrics", ctx -> ctx.status(200).contentType("text/plain; version=0.0.4; charset=utf-8")
             .result(metrics.scrape()));
         for (ApiModule module : modules) {
+            if (module instanceof BranchesModule branches) {
+                timelines = branches::service;
+            }
             module.register(app, http);
             unbuilt.removeAll(module.servedPrefixes());
         }
@@ -129,7 +141,8 @@ public final class HttpApi {
     }
 
     private void command(Context ctx) throws SQLException {
-        Fields body = Fields.of(http.readObject(ctx), "");
+        Fields body = Fields.of(http.readObject(ctx, true), "");
+        String branch = branchName(ctx, body);
         String commandType = body.text("command_type");
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
         JsonNode data = body.require("data");
@@ -137,8 +150,12 @@ public final class HttpApi {
         ExpectedVersion expected = expectedVersion(body);
         EventMetadata metadata = metadata(body);
         CommandTypes.Parsed parsed = CommandTypes.parse(commandType, aggregateId, data);
+        if (branch != null && commandId != null) {
+            // idempotency is per timeline: the same id may run once on main and once on each branch
+            commandId = "branch:" + branch + ":" + commandId;
+        }
         var request = new CommandRequest(commandType, aggregateId, parsed, expected, metadata, commandId);
-        http.rawJson(ctx, 200, service.execute(request));
+        http.rawJson(ctx, 200, service(branch).execute(request));
     }
 
     private static String commandId(Context ctx, Fields body) {
@@ -230,7 +247,8 @@ public final class HttpApi {
     }
 
     private void appendEvent(Context ctx) {
-        Fields body = Fields.of(http.readObject(ctx), "");
+        Fields body = Fields.of(http.readObject(ctx, true), "");
+        String branch = branchName(ctx, body);
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
         String eventType = body.text("event_type");
         Fields data = body.object("data");
@@ -244,7 +262,7 @@ public final class HttpApi {
             }
             schemaVersion = (int) value;
         }
-        http.json(ctx, 201, service.appendRaw(aggregateId, eventType, data.node(), expected, schemaVersion,
+        http.json(ctx, 201, service(branch).appendRaw(aggregateId, eventType, data.node(), expected, schemaVersion,
             metadata(body)));
     }
 
@@ -252,11 +270,12 @@ public final class HttpApi {
         String aggregateId = pathId(ctx, "aggregate_id");
         long fromVersion = queryLong(ctx, "from_version", 1, 0, Long.MAX_VALUE);
         long limit = queryLong(ctx, "limit", BankService.MAX_EVENTS_PER_READ, 1, BankService.MAX_EVENTS_PER_READ);
-        http.json(ctx, 200, service.readEvents(aggregateId, Math.max(1, fromVersion), (int) limit));
+        http.json(ctx, 200, service(branchName(ctx, null)).readEvents(aggregateId, Math.max(1, fromVersion), (int) limit));
     }
 
     private void replay(Context ctx) {
-        Fields body = Fields.of(http.readObject(ctx), "");
+        Fields body = Fields.of(http.readObject(ctx, true), "");
+        String branch = branchName(ctx, body);
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
         if (body.has("from_sequence") && body.integer("from_sequence") < 0) {
             throw ApiException.badRequest("from_sequence must be 0 or more");
@@ -266,11 +285,12 @@ public final class HttpApi {
         if (toVersion != null && toVersion < 1) {
             throw ApiException.badRequest("to_version must be 1 or more (to_version: " + toVersion + ")");
         }
-        http.json(ctx, 200, service.replay(aggregateId, useSnapshot, toVersion));
+        http.json(ctx, 200, service(branch).replay(aggregateId, useSnapshot, toVersion));
     }
 
     private void temporal(Context ctx) {
-        Fields body = Fields.of(http.readObject(ctx), "");
+        Fields body = Fields.of(http.readObject(ctx, true), "");
+        BankService service = service(branchName(ctx, body));
         String aggregateId = body.id("aggregate_id", CommandTypes.MAX_ID_LENGTH);
         boolean range = body.has("from_time") || body.has("to_time");
         if (body.has("as_of")) {
@@ -333,12 +353,57 @@ public final class HttpApi {
         return parsed;
     }
 
+    private BankService service(String branch) {
+        return branch == null ? service : timelines.apply(branch);
+    }
+
+    /**
+     * The branch a request names, in its body's {@code branch} field or its {@code X-Branch} header.
+     *
+     * @return the branch's name, or null for the main timeline
+     */
+    private static String branchName(Context ctx, Fields body) {
+        String header = ctx.header(BRANCH_HEADER);
+        if (header != null && header.isBlank()) {
+            header = null;
+        }
+        String field = body != null && body.has("branch") ? body.text("branch") : null;
+        if (header != null && field != null && !header.equals(field)) {
+            throw ApiException.badRequest("branch ('" + Fields.abbreviate(field) + "') and the X-Branch header ('"
+                + Fields.abbreviate(header) + "') differ; send one of them");
+        }
+        String name = field != null ? field : header;
+        return name == null || name.isEmpty() || MAIN_TIMELINE.equals(name) ? null : name;
+    }
+
+    private static boolean isBranchAware(String path) {
+        for (String prefix : BRANCH_AWARE) {
+            if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static ApiException branchNotSupported(String path) {
+        if (path.equals("/api/v1/queries") || path.startsWith("/api/v1/queries/")) {
+            return ApiException.badRequest("Queries on branches are not supported yet: the read models follow the "
+                + "main timeline only. Use the events, replay or temporal-query endpoints with the branch, or leave "
+                + "out \"branch\" and X-Branch to query the main timeline.");
+        }
+        return ApiException.badRequest("This endpoint (" + Fields.abbreviate(path) + ") works on the main timeline "
+            + "only; leave out \"branch\" and X-Branch. Branches apply to commands, events, replay, temporal-query "
+            + "and integrity.");
+    }
+
     static ApiException branchesNotImplemented() {
         return new ApiException(501, "not_implemented", "Branches (alternative timelines) are not available in "
             + "this version of the bank example; leave out \"branch\" and X-Branch to use the main timeline.");
     }
 
     private void registerErrorHandling(Javalin app) {
+        app.exception(BranchNotFoundException.class, (e, ctx) -> error(ctx, 404, "branch_not_found",
+            "No branch named '" + Fields.abbreviate(e.branch()) + "'. GET /api/v1/branches lists them."));
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
         app.exception(BusinessRuleException.class, (e, ctx) -> error(ctx, 422, e.code(), e.getMessage()));
         app.exception(AggregateNotFoundException.class, (e, ctx) ->

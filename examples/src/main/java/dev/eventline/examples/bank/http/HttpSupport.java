@@ -33,10 +33,21 @@ public final class HttpSupport {
      *
      * @param ctx the request
      * @return the body, a JSON object
-     * @throws ApiException 413 for a body over the limit, 400 for anything that is not one JSON object, 501 when
-     *     the body names a branch
+     * @throws ApiException 413 for a body over the limit, 400 for anything that is not one JSON object or that
+     *     names a branch (this endpoint works on the main timeline only)
      */
     public JsonNode readObject(Context ctx) {
+        return readObject(ctx, false);
+    }
+
+    /**
+     * Reads the request body as a JSON object.
+     *
+     * @param ctx the request
+     * @param branchAware whether the endpoint handles a {@code branch} field itself (else the field is refused)
+     * @return the body, a JSON object
+     */
+    JsonNode readObject(Context ctx, boolean branchAware) {
         byte[] body = readBody(ctx);
         if (body.length == 0) {
             throw new ApiException(400, "invalid_json", "The request body is empty; send a JSON object.");
@@ -60,8 +71,8 @@ public final class HttpSupport {
                 + Fields.kind(node) + ").");
         }
         JsonNode branch = node.get("branch");
-        if (branch != null && !branch.isNull()) {
-            throw HttpApi.branchesNotImplemented();
+        if (!branchAware && branch != null && !branch.isNull()) {
+            throw HttpApi.branchNotSupported(ctx.path());
         }
         return node;
     }
