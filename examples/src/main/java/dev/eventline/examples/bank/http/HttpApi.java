@@ -105,6 +105,8 @@ public final class HttpApi {
             config.http.maxRequestSize = http.maxBodyBytes();
             config.http.defaultContentType = "application/json";
             config.router.ignoreTrailingSlashes = true;
+            // requests Jetty refuses while parsing (431, TE + CL…) never reach the routes: answer them in JSON too
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonBadMessageHandler()));
         });
         app.before("/api/*", ctx -> {
             String branch = ctx.header(BRANCH_HEADER);
