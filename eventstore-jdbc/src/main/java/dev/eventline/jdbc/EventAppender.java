@@ -11,7 +11,7 @@ import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.internal.AppendValidation;
 import dev.eventline.core.internal.RetriedAppends;
-import dev.eventline.jdbc.internal.MetadataJson;
+import dev.eventline.jdbc.internal.EventRowInserts;
 import dev.eventline.jdbc.internal.SqlErrors;
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,8 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -244,28 +242,10 @@ final class EventAppender {
     }
 
     private void insertEvents(Connection connection, List<RecordedEvent> recorded) throws SQLException {
-        OffsetDateTime recordedAt = OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC);
-        try (PreparedStatement insert = connection.prepareStatement(sql.insertEvent())) {
-            for (RecordedEvent event : recorded) {
-                insert.setLong(1, event.globalPosition());
-                insert.setLong(2, event.position().commit());
-                insert.setString(3, event.streamId());
-                insert.setLong(4, event.version());
-                insert.setObject(5, event.eventId());
-                insert.setString(6, event.type());
-                insert.setInt(7, event.schemaVersion());
-                insert.setObject(8, recordedAt);
-                insert.setBytes(9, event.payload());
-                insert.setString(10, MetadataJson.encode(event.metadata()));
-                insert.setString(11, event.checksum());
-                if (recorded.size() == 1) {
-                    insert.executeUpdate();
-                    return;
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        EventRowInserts.insert(connection, sql.insertEvent(), recorded, (insert, event) -> {
+            insert.setLong(1, event.globalPosition());
+            insert.setLong(2, event.position().commit());
+        });
     }
 
     /** Returns the original result when this batch was stored before, or fails when it partly was. */

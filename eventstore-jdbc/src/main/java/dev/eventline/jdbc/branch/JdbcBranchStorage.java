@@ -14,6 +14,7 @@ import dev.eventline.core.branch.BranchRecord;
 import dev.eventline.core.branch.BranchStorage;
 import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.SchemaMigrator;
+import dev.eventline.jdbc.internal.EventRowInserts;
 import dev.eventline.jdbc.internal.Identifiers;
 import dev.eventline.jdbc.internal.MetadataJson;
 import dev.eventline.jdbc.internal.SqlErrors;
@@ -364,28 +365,10 @@ public final class JdbcBranchStorage implements BranchStorage {
 
     private void insertEvents(Connection connection, BranchRecord branch, List<RecordedEvent> recorded)
         throws SQLException {
-        OffsetDateTime recordedAt = OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC);
-        try (PreparedStatement insert = connection.prepareStatement(sql.insertEvent())) {
-            for (RecordedEvent event : recorded) {
-                insert.setString(1, branch.id());
-                insert.setLong(2, event.position().position());
-                insert.setString(3, event.streamId());
-                insert.setLong(4, event.version());
-                insert.setObject(5, event.eventId());
-                insert.setString(6, event.type());
-                insert.setInt(7, event.schemaVersion());
-                insert.setObject(8, recordedAt);
-                insert.setBytes(9, event.payload());
-                insert.setString(10, MetadataJson.encode(event.metadata()));
-                insert.setString(11, event.checksum());
-                if (recorded.size() == 1) {
-                    insert.executeUpdate();
-                    return;
-                }
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        EventRowInserts.insert(connection, sql.insertEvent(), recorded, (insert, event) -> {
+            insert.setString(1, branch.id());
+            insert.setLong(2, event.position().position());
+        });
     }
 
     // ---------------------------------------------------------------------------------------------- reads
