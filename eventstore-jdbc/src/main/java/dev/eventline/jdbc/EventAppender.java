@@ -46,9 +46,10 @@ final class EventAppender {
     private final boolean txOrder;
     private final String tablePrefix;
     private final int lockNamespace;
+    private final List<AppendHook> hooks;
 
     EventAppender(DataSource dataSource, StoreSql sql, EventRows rows, InstantSource clock, HashChain hashChain,
-                  AppendLimits limits, boolean txOrder, String schema, String tablePrefix) {
+                  AppendLimits limits, boolean txOrder, String schema, String tablePrefix, List<AppendHook> hooks) {
         this.dataSource = dataSource;
         this.sql = sql;
         this.rows = rows;
@@ -58,6 +59,7 @@ final class EventAppender {
         this.txOrder = txOrder;
         this.tablePrefix = tablePrefix;
         this.lockNamespace = ("eventline:" + schema + "." + tablePrefix).hashCode();
+        this.hooks = List.copyOf(hooks);
     }
 
     AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
@@ -133,8 +135,10 @@ final class EventAppender {
                     }
                 }
                 insertEvents(connection, recorded);
+                AppendResult result = new AppendResult(streamId, current, current + count, recorded);
+                runHooks(connection, result);
                 connection.commit();
-                return new Attempt(new AppendResult(streamId, current, current + count, recorded), 0);
+                return new Attempt(result, 0);
             } catch (SQLException | RuntimeException e) {
                 failure = e;
                 EventRows.rollback(connection, e);
@@ -150,6 +154,21 @@ final class EventAppender {
                 return new Attempt(null, -1);
             }
             throw SqlErrors.translate("Appending " + count + " events to stream '" + streamId + "'", e);
+        }
+    }
+
+    /**
+     * Runs the append hooks in the open transaction. Their SQL errors are translated here, so that a unique
+     * violation of a hook's own table is never taken for a lost race on the stream.
+     */
+    private void runHooks(Connection connection, AppendResult result) {
+        for (AppendHook hook : hooks) {
+            try {
+                hook.onAppend(connection, result);
+            } catch (SQLException e) {
+                throw SqlErrors.translate("An append hook (" + hook + ") on an append to stream '"
+                    + result.streamId() + "'", e);
+            }
         }
     }
 

@@ -110,7 +110,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         this.txOrder = dialect.usesTransactionIdOrder();
         this.rows = new EventRows(dataSource, txOrder, readBatchSize);
         this.appender = new EventAppender(dataSource, sql, rows, clock, hashChain, limits, txOrder, schema,
-            tablePrefix);
+            tablePrefix, builder.appendHooks);
     }
 
     /**
@@ -423,6 +423,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         private AppendLimits limits = AppendLimits.defaults();
         private int readBatchSize = DEFAULT_READ_BATCH_SIZE;
         private Duration horizonWarning = DEFAULT_HORIZON_WARNING;
+        private final List<AppendHook> appendHooks = new ArrayList<>();
 
         private Builder(DataSource dataSource, ConnectionUrls.Target url) {
             this.dataSource = dataSource;
@@ -500,6 +501,18 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
          */
         public Builder horizonWarning(Duration horizonWarning) {
             this.horizonWarning = Objects.requireNonNull(horizonWarning, "horizonWarning");
+            return this;
+        }
+
+        /**
+         * Adds work to run inside every append's transaction, after its events are inserted and before the commit
+         * (an inline read model, a deduplication row); see {@link AppendHook}. Hooks run in the order added.
+         *
+         * @param hook the hook
+         * @return this builder
+         */
+        public Builder appendHook(AppendHook hook) {
+            appendHooks.add(Objects.requireNonNull(hook, "hook"));
             return this;
         }
 

@@ -282,4 +282,97 @@ abstract class JdbcEventStoreBehaviour {
             return values;
         }
     }
+
+    // ------------------------------------------------------------------------------------------ append hooks
+
+    private JdbcEventStore storeWithAuditHook(List<AppendResult> seen) {
+        execute("create table audit_rows (stream_id varchar(200) primary key, last_version bigint not null)");
+        return JdbcEventStore.builder(dataSource).appendHook((connection, appended) -> {
+            seen.add(appended);
+            try (var upsert = connection.prepareStatement(
+                "insert into audit_rows (stream_id, last_version) values (?, ?)")) {
+                upsert.setString(1, appended.streamId() + "@" + appended.currentVersion());
+                upsert.setLong(2, appended.currentVersion());
+                upsert.executeUpdate();
+            }
+        }).build();
+    }
+
+    @Test
+    void an_append_hook_commits_with_the_events_and_sees_their_positions() {
+        // given
+        List<AppendResult> seen = new ArrayList<>();
+        JdbcEventStore hooked = storeWithAuditHook(seen);
+        // when
+        AppendResult result = hooked.append("a", ExpectedVersion.noStream(), events(3));
+        // then
+        assertThat(seen).containsExactly(result);
+        assertThat(seen.get(0).events()).allSatisfy(e -> assertThat(e.position()).isNotEqualTo(LogPosition.START));
+        assertThat(count("select count(*) from audit_rows where stream_id = 'a@3'")).isEqualTo(1);
+    }
+
+    @Test
+    void a_failing_append_hook_rolls_the_events_back_and_reaches_the_caller() {
+        // given
+        execute("create table audit_rows (stream_id varchar(200) primary key)");
+        JdbcEventStore hooked = JdbcEventStore.builder(dataSource).appendHook((connection, appended) -> {
+            try (var insert = connection.prepareStatement("insert into audit_rows (stream_id) values (?)")) {
+                insert.setString(1, "only-once");
+                insert.executeUpdate();
+            }
+            if (appended.streamId().equals("refused")) {
+                throw new IllegalStateException("read model refuses");
+            }
+        }).build();
+        hooked.append("accepted", ExpectedVersion.noStream(), events(1));
+        // when
+        Throwable refused = catchThrowable(() -> hooked.append("refused", ExpectedVersion.noStream(), events(2)));
+        // the hook's own unique violation: a storage error, never taken for a concurrency conflict
+        Throwable duplicate = catchThrowable(() -> hooked.append("other", ExpectedVersion.noStream(), events(1)));
+        // then
+        assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessage("read model refuses");
+        assertThat(duplicate).isInstanceOf(dev.eventline.core.StorageException.class)
+            .isNotInstanceOf(ConcurrencyConflictException.class).hasMessageContaining("append hook");
+        assertThat(hooked.streamVersion("refused")).isZero();
+        assertThat(hooked.streamVersion("other")).isZero();
+        try (var all = hooked.readAll(LogPosition.START)) {
+            assertThat(all.map(RecordedEvent::streamId)).containsExactly("accepted");
+        }
+        assertThat(count("select count(*) from audit_rows")).isEqualTo(1);
+    }
+
+    @Test
+    void a_retried_append_does_not_run_the_hook_again_and_a_lost_race_leaves_no_hook_rows() {
+        // given
+        List<AppendResult> seen = new ArrayList<>();
+        JdbcEventStore hooked = storeWithAuditHook(seen);
+        List<EventData> batch = events(2);
+        hooked.append("a", ExpectedVersion.noStream(), batch);
+        // when
+        AppendResult retried = hooked.append("a", ExpectedVersion.noStream(), batch);
+        Throwable conflict = catchThrowable(() -> hooked.append("a", ExpectedVersion.exactly(1), events(1)));
+        // then
+        assertThat(retried.currentVersion()).isEqualTo(2);
+        assertThat(conflict).isInstanceOf(ConcurrencyConflictException.class);
+        assertThat(seen).hasSize(1);
+        assertThat(count("select count(*) from audit_rows")).isEqualTo(1);
+    }
+
+    private void execute(String statementSql) {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            statement.execute(statementSql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long count(String query) {
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+             var rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
