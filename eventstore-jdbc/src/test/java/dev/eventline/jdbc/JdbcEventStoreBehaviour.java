@@ -317,7 +317,8 @@ abstract class JdbcEventStoreBehaviour {
         execute("create table audit_rows (stream_id varchar(200) primary key)");
         JdbcEventStore hooked = JdbcEventStore.builder(dataSource).appendHook((connection, appended) -> {
             try (var insert = connection.prepareStatement("insert into audit_rows (stream_id) values (?)")) {
-                insert.setString(1, "only-once");
+                // "other" collides with the row of "accepted": the hook's own unique violation
+                insert.setString(1, appended.streamId().equals("other") ? "accepted" : appended.streamId());
                 insert.executeUpdate();
             }
             if (appended.streamId().equals("refused")) {
@@ -327,10 +328,10 @@ abstract class JdbcEventStoreBehaviour {
         hooked.append("accepted", ExpectedVersion.noStream(), events(1));
         // when
         Throwable refused = catchThrowable(() -> hooked.append("refused", ExpectedVersion.noStream(), events(2)));
-        // the hook's own unique violation: a storage error, never taken for a concurrency conflict
         Throwable duplicate = catchThrowable(() -> hooked.append("other", ExpectedVersion.noStream(), events(1)));
         // then
         assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessage("read model refuses");
+        // the hook's own unique violation is a storage error, never taken for a concurrency conflict
         assertThat(duplicate).isInstanceOf(dev.eventline.core.StorageException.class)
             .isNotInstanceOf(ConcurrencyConflictException.class).hasMessageContaining("append hook");
         assertThat(hooked.streamVersion("refused")).isZero();
