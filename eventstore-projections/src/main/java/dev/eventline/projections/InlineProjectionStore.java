@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  * to the wrapped store. If a handler throws, the events are still stored (the append succeeded) and
  * {@link ProjectionFailedException} is thrown; the next append retries from the failing event.
  * <p>
- * Limitation: this wrapper updates in-memory read models after the append's transaction. Updating a JDBC read
- * model inside a JDBC append's own transaction needs a hook in the JDBC store and is not offered here; use a
- * {@link ProjectionRunner} with {@link ProjectionRunner#awaitPosition} for read-your-writes on JDBC read models.
+ * This wrapper updates in-memory read models after the append's transaction, for any {@link EventStore}. For JDBC
+ * read models on a {@link dev.eventline.jdbc.JdbcEventStore}, use {@link InlineProjections}: they commit in the
+ * append's own transaction, and a failing handler refuses the append.
  * <p>
  * Thread-safety: safe for concurrent use; appends also serialize on the projections' lock.
  * <pre>{@code
@@ -64,8 +64,8 @@ public final class InlineProjectionStore implements EventStore {
         for (Projection projection : projections) {
             if (!projection.tables().isEmpty()) {
                 throw new dev.eventline.core.ConfigurationException("inline projection '" + projection.name()
-                    + "' declares JDBC tables " + projection.tables() + "; inline projections are in-memory only. "
-                    + "Run it with a ProjectionRunner instead.");
+                    + "' declares JDBC tables " + projection.tables() + "; this wrapper is for in-memory read models. "
+                    + "Register it with InlineProjections, as an append hook of a JdbcEventStore, instead.");
             }
             inlines.add(new Inline(projection));
         }

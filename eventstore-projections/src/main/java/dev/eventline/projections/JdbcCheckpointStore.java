@@ -292,6 +292,59 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
+    /**
+     * Moves a checkpoint forward to {@code position} unless it is already there or past it, in the caller's
+     * transaction; for {@link InlineProjections}. The update always matches the row, so it also locks it: the
+     * inline handlers of one projection then run one transaction at a time, and a runner's compare-and-set waits.
+     *
+     * @return false when the projection has no checkpoint row (its schema was not set up)
+     */
+    boolean advanceInTransaction(Connection connection, String projection, LogPosition position) throws SQLException {
+        String later = "(commit_id < ? OR (commit_id = ? AND log_position < ?))";
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + checkpointTable
+            + " SET commit_id = CASE WHEN " + later + " THEN ? ELSE commit_id END, log_position = CASE WHEN "
+            + later + " THEN ? ELSE log_position END, updated_at = ? WHERE projection = ?")) {
+            int index = 1;
+            for (int column = 0; column < 2; column++) {
+                update.setLong(index++, position.commit());
+                update.setLong(index++, position.commit());
+                update.setLong(index++, position.position());
+                update.setLong(index++, column == 0 ? position.commit() : position.position());
+            }
+            update.setObject(index++, now());
+            update.setString(index, projection);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * @return an unexpired lease on any of {@code projections}, read in the caller's transaction; for
+     *     {@link InlineProjections}, which must not write a read model a runner is writing
+     */
+    Optional<Lease> liveLease(Connection connection, String... projections) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT projection, owner_id, rebuilding, expires_at FROM ")
+            .append(leaseTable).append(" WHERE projection IN (");
+        for (int i = 0; i < projections.length; i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        try (PreparedStatement select = connection.prepareStatement(sql.append(')').toString())) {
+            for (int i = 0; i < projections.length; i++) {
+                select.setString(i + 1, projections[i]);
+            }
+            Instant now = clock.instant();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Instant expires = rows.getObject(4, OffsetDateTime.class).toInstant();
+                    if (expires.isAfter(now)) {
+                        return Optional.of(new Lease(rows.getString(1), rows.getString(2), rows.getBoolean(3),
+                            expires));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
