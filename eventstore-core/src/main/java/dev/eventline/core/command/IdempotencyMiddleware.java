@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>
  * Place it inside authorization and validation (so rejected commands are not remembered) and outside retry.
  * A result is recorded after the handler returns; with a durable store, a crash between the append and that
- * record leaves the claim in progress (see the store's documentation).
+ * record leaves the claim in progress (see the store's documentation), unless the store completes the claim in
+ * the append's own transaction (eventstore-jdbc's {@code JdbcIdempotencyStore.appendHook()}): a retry then gets
+ * the appended result.
  * <p>
  * Thread-safety: safe for concurrent use.
  * <pre>{@code CommandBus.builder().middleware(IdempotencyMiddleware.of(InMemoryIdempotencyStore.create())) }</pre>

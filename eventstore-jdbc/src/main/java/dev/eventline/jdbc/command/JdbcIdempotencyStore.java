@@ -1,8 +1,11 @@
 package dev.eventline.jdbc.command;
 
+import dev.eventline.core.AppendResult;
+import dev.eventline.core.EventMetadata;
 import dev.eventline.core.command.CommandResult;
 import dev.eventline.core.command.IdempotencyKey;
 import dev.eventline.core.command.IdempotencyStore;
+import dev.eventline.jdbc.AppendHook;
 import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.SchemaMigrator;
@@ -30,12 +33,15 @@ import javax.sql.DataSource;
  * progress (the middleware answers {@link dev.eventline.core.command.CommandInFlightException}) or, once it is
  * completed, the stored result. A failed command's claim is deleted so the client can retry with the same id.
  * <p>
- * The result is recorded after the handler returns, in its own statement, not in the transaction that appended
- * the events: if the process dies between the two, the claim stays in progress. After {@code claimTimeout}
- * (default {@value #DEFAULT_CLAIM_TIMEOUT_SECONDS} s) another process may take it over and run the command again;
- * handlers built on an aggregate repository then decide on the new state, which usually refuses a repeat, but a
- * command that is not naturally idempotent could be applied twice in that rare window. Completed rows are kept
- * until {@link #deleteCompletedBefore(Instant)} removes them; schedule it with the retention you need.
+ * <b>Register {@link #appendHook()} on the {@link JdbcEventStore}</b> (same database): it completes the claim in
+ * the transaction that appends the command's events, so the events and "this command is done" commit together.
+ * Without it the result is recorded only after the handler returns, in its own statement: if the process dies
+ * between the append and that record, the claim stays in progress, and after {@code claimTimeout} (default
+ * {@value #DEFAULT_CLAIM_TIMEOUT_SECONDS} s) another process takes it over and runs the command again, which can
+ * apply a command that is not naturally idempotent twice. With the hook, that retry gets the appended result
+ * instead, and a command whose handler failed after its append committed also stays done (its events are
+ * stored; running it again would double them). Completed rows are kept until {@link #deleteCompletedBefore(Instant)}
+ * removes them; schedule it with the retention you need.
  * <p>
  * The table is created by {@link #createSchema()} through the JDBC module's {@link SchemaMigrator} (component
  * {@value #COMPONENT}), or by applying {@link #schemaSql()} with your own tool. Every value is a bound parameter;
@@ -43,6 +49,7 @@ import javax.sql.DataSource;
  * <pre>{@code
  * var dedup = JdbcIdempotencyStore.builder(dataSource).build();
  * dedup.createSchema();
+ * var store = JdbcEventStore.builder(dataSource).appendHook(dedup.appendHook()).build();
  * CommandBus.builder().middleware(IdempotencyMiddleware.of(dedup))...
  * }</pre>
  *
@@ -66,9 +73,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     static final String TAKE_OVER = """
         UPDATE ${schema}${prefix}command_dedup SET fingerprint = ?, claimed_at = ?
         WHERE tenant = ? AND command_id = ? AND result_json IS NULL AND claimed_at = ?""";
+    /** Overwrites a result the {@link #appendHook()} recorded: the handler's own result is the one to return. */
     static final String COMPLETE = """
         UPDATE ${schema}${prefix}command_dedup SET result_json = ?, completed_at = ?
-        WHERE tenant = ? AND command_id = ? AND fingerprint = ? AND result_json IS NULL""";
+        WHERE tenant = ? AND command_id = ? AND fingerprint = ?""";
+    /** The first append of a claimed command completes it; a later append of the same command keeps that. */
+    static final String COMPLETE_IN_APPEND = """
+        UPDATE ${schema}${prefix}command_dedup SET result_json = ?, completed_at = ?
+        WHERE tenant = ? AND command_id = ? AND result_json IS NULL""";
     static final String RELEASE = """
         DELETE FROM ${schema}${prefix}command_dedup WHERE tenant = ? AND command_id = ? AND result_json IS NULL""";
     static final String PURGE = """
@@ -84,6 +96,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     private final String select;
     private final String takeOver;
     private final String complete;
+    private final String completeInAppend;
     private final String release;
     private final String purge;
 
@@ -98,6 +111,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         this.select = Identifiers.render(SELECT, schema, tablePrefix);
         this.takeOver = Identifiers.render(TAKE_OVER, schema, tablePrefix);
         this.complete = Identifiers.render(COMPLETE, schema, tablePrefix);
+        this.completeInAppend = Identifiers.render(COMPLETE_IN_APPEND, schema, tablePrefix);
         this.release = Identifiers.render(RELEASE, schema, tablePrefix);
         this.purge = Identifiers.render(PURGE, schema, tablePrefix);
     }
@@ -208,6 +222,53 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         } catch (SQLException e) {
             throw SqlErrors.translate("Recording the result of command id '" + key.commandId()
                 + "' in the dedup table", e);
+        }
+    }
+
+    /**
+     * The {@link AppendHook} that marks a claimed command done in the transaction that appends its events:
+     * register it with {@link JdbcEventStore.Builder#appendHook} on the event store of the same database.
+     * <p>
+     * It reads the command from the appended events' metadata, as the
+     * {@link dev.eventline.core.command.CommandBus} stamps it: the command id is the
+     * {@link EventMetadata#causationId()} and the tenant is {@link EventMetadata#tenant()}. When that key has a
+     * claim in progress, the claim is completed with {@link CommandResult#from} the append (what handlers built
+     * on an aggregate repository return); a later {@link #complete} overwrites it with the handler's own result.
+     * A command's first append completes it, so a command should append once (to one stream, as
+     * {@link CommandResult} describes). Appends that no claimed command caused cost one update by primary key
+     * that matches nothing; appends without a causation id cost nothing. Appends to branches run no hook.
+     *
+     * @return the hook (stateless; one per store is enough)
+     */
+    public AppendHook appendHook() {
+        return new AppendHook() {
+            @Override
+            public void onAppend(Connection connection, AppendResult appended) throws SQLException {
+                completeInAppend(connection, appended);
+            }
+
+            @Override
+            public String toString() {
+                return "command completion of " + JdbcIdempotencyStore.this;
+            }
+        };
+    }
+
+    private void completeInAppend(Connection connection, AppendResult appended) throws SQLException {
+        if (appended.events().isEmpty()) {
+            return;
+        }
+        EventMetadata metadata = appended.events().get(0).metadata();
+        String commandId = metadata.causationId();
+        if (commandId == null || commandId.isBlank() || commandId.length() > IdempotencyKey.MAX_COMMAND_ID_LENGTH) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(completeInAppend)) {
+            statement.setString(1, CommandResultJson.write(CommandResult.from(appended)));
+            statement.setObject(2, OffsetDateTime.ofInstant(now(), ZoneOffset.UTC));
+            statement.setString(3, metadata.tenant() == null ? "" : metadata.tenant());
+            statement.setString(4, commandId);
+            statement.executeUpdate();
         }
     }
 

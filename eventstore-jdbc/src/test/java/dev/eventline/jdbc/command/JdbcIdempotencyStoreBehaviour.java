@@ -14,6 +14,7 @@ import dev.eventline.core.command.CommandMetadata;
 import dev.eventline.core.command.CommandResult;
 import dev.eventline.core.command.IdempotencyKey;
 import dev.eventline.core.command.IdempotencyMiddleware;
+import dev.eventline.core.command.IdempotencyStore;
 import dev.eventline.core.command.IdempotencyStore.Claim;
 import dev.eventline.jdbc.JdbcEventStore;
 import java.nio.charset.StandardCharsets;
@@ -197,7 +198,117 @@ abstract class JdbcIdempotencyStoreBehaviour {
         }
     }
 
+    /** A process that dies right after the append committed: {@code complete} never reaches the table. */
+    private static final class DiesBeforeComplete implements IdempotencyStore {
+        private final IdempotencyStore delegate;
+
+        DiesBeforeComplete(IdempotencyStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Claim claim(IdempotencyKey key, String fingerprint) {
+            return delegate.claim(key, fingerprint);
+        }
+
+        @Override
+        public void complete(IdempotencyKey key, String fingerprint, CommandResult result) {
+            throw new IllegalStateException("the process died before recording the result");
+        }
+
+        @Override
+        public void release(IdempotencyKey key) {
+            delegate.release(key);
+        }
+    }
+
+    @Test
+    void a_crash_between_the_append_and_complete_leaves_the_command_done_when_the_append_hook_is_registered() {
+        for (boolean hook : new boolean[] {true, false}) {
+            // given: a store whose appends complete claimed commands (and, as the control, one without the hook)
+            var dedup = store();
+            var store = hook ? JdbcEventStore.builder(dataSource).appendHook(dedup.appendHook()).build() : events;
+            var runs = new AtomicInteger();
+            var metadata = CommandMetadata.empty().withCommandId("crash-" + hook).withTenant("t1");
+            var account = "crash-" + hook;
+            var crashed = bus(IdempotencyMiddleware.of(new DiesBeforeComplete(dedup)), runs, store);
+            assertThatThrownBy(() -> crashed.send(new Deposit(account, 700), metadata))
+                .isInstanceOf(IllegalStateException.class);
+            // when: the claim expires and the client retries on a restarted process
+            clock.advance(Duration.ofMinutes(2));
+            var restarted = bus(IdempotencyMiddleware.of(store()), runs, store);
+            var retried = restarted.send(new Deposit(account, 700), metadata);
+            // then
+            if (hook) {
+                assertThat(runs).hasValue(1);
+                assertThat(store.streamVersion("account-" + account)).isEqualTo(1);
+                try (var stored = store.readStream("account-" + account)) {
+                    assertThat(retried).isEqualTo(new CommandResult("account-" + account, 1, stored.toList()));
+                }
+            } else {
+                // the control: without the hook the command runs again and its effect is doubled
+                assertThat(runs).hasValue(2);
+                assertThat(store.streamVersion("account-" + account)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void a_command_whose_handler_fails_after_its_append_committed_stays_done() {
+        // given
+        var dedup = store();
+        var store = JdbcEventStore.builder(dataSource).appendHook(dedup.appendHook()).build();
+        var runs = new AtomicInteger();
+        var metadata = CommandMetadata.empty().withCommandId("fails-late");
+        var failing = CommandBus.builder()
+            .handle(Deposit.class, CommandHandlers.forStream(deposit -> "account-" + deposit.accountId(),
+                (streamId, command, context) -> {
+                    runs.incrementAndGet();
+                    store.append(streamId, ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(),
+                        "MoneyDeposited", 1, "{}".getBytes(StandardCharsets.UTF_8), context.eventMetadata())));
+                    throw new IllegalStateException("failed after the append");
+                }))
+            .middleware(IdempotencyMiddleware.of(dedup))
+            .build();
+        assertThatThrownBy(() -> failing.send(new Deposit("late", 1), metadata))
+            .hasMessageContaining("after the append");
+        // when
+        var again = failing.send(new Deposit("late", 1), metadata);
+        // then
+        assertThat(runs).hasValue(1);
+        assertThat(again.version()).isEqualTo(1);
+        assertThat(store.streamVersion("account-late")).isEqualTo(1);
+    }
+
+    @Test
+    void the_append_hook_leaves_appends_of_unclaimed_commands_alone_and_complete_keeps_the_handlers_result() {
+        // given
+        var dedup = store();
+        var store = JdbcEventStore.builder(dataSource).appendHook(dedup.appendHook()).build();
+        var unclaimed = new EventMetadata(null, "not-a-claimed-command", null, "tenant-1", Map.of());
+        store.append("other", ExpectedVersion.any(), List.of(new EventData(UUID.randomUUID(), "Noted", 1,
+            "{}".getBytes(StandardCharsets.UTF_8), unclaimed)));
+        store.append("other", ExpectedVersion.any(), List.of(EventData.of("Noted", "{}")));
+        assertThat(dedup.claim(new IdempotencyKey("tenant-1", "not-a-claimed-command"), "fp"))
+            .isEqualTo(new Claim.Acquired());
+        assertThat(dedup.claim(key, "fp")).isEqualTo(new Claim.Acquired());
+        // when: the command's append completes it, then the middleware records the handler's own result
+        var appended = CommandResult.from(store.append("account-1", ExpectedVersion.any(), List.of(new EventData(
+            UUID.randomUUID(), "MoneyDeposited", 1, "{}".getBytes(StandardCharsets.UTF_8),
+            new EventMetadata("corr", "cmd-1", null, "tenant-1", Map.of())))));
+        var afterAppend = dedup.claim(key, "fp");
+        var handlersResult = new CommandResult("account-1", appended.version(), List.of());
+        dedup.complete(key, "fp", handlersResult);
+        // then
+        assertThat(afterAppend).isEqualTo(new Claim.Completed("fp", appended));
+        assertThat(dedup.claim(key, "fp")).isEqualTo(new Claim.Completed("fp", handlersResult));
+    }
+
     private CommandBus bus(IdempotencyMiddleware idempotency, AtomicInteger runs) {
+        return bus(idempotency, runs, events);
+    }
+
+    private CommandBus bus(IdempotencyMiddleware idempotency, AtomicInteger runs, JdbcEventStore events) {
         return CommandBus.builder()
             .handle(Deposit.class, CommandHandlers.forStream(deposit -> "account-" + deposit.accountId(),
                 (streamId, command, context) -> {
