@@ -29,13 +29,19 @@ public final class InlineProjectionFailedException extends EventStoreException {
      * @param cause the handler's error
      */
     public InlineProjectionFailedException(String projection, RecordedEvent failedEvent, Throwable cause) {
-        super("Append to stream '" + failedEvent.streamId() + "' rolled back: inline projection '" + projection
-            + "' failed on event " + failedEvent.eventId() + " (version: " + failedEvent.version() + ", type: "
-            + failedEvent.type() + "): " + cause + ". Nothing was stored. Fix the projection's handler or the "
-            + "command's data" + (Sql.isTransient(cause) ? ", or retry: the cause is transient." : "."), cause);
-        this.projection = Objects.requireNonNull(projection, "projection");
+        super(message(projection, failedEvent, cause), cause);
+        this.projection = projection;
         this.failedEvent = failedEvent;
         this.retryable = Sql.isTransient(cause);
+    }
+
+    private static String message(String projection, RecordedEvent failedEvent, Throwable cause) {
+        Objects.requireNonNull(projection, "projection");
+        Objects.requireNonNull(failedEvent, "failedEvent");
+        return "Append to stream '" + failedEvent.streamId() + "' rolled back: inline projection '" + projection
+            + "' failed on event " + failedEvent.eventId() + " (version: " + failedEvent.version() + ", type: "
+            + failedEvent.type() + "): " + cause + ". Nothing was stored. Fix the projection's handler or the "
+            + "command's data" + (Sql.isTransient(cause) ? ", or retry: the cause is transient." : ".");
     }
 
     /** @return the inline projection whose handler failed */

@@ -126,7 +126,9 @@ public final class BankApp implements AutoCloseable {
             resources.add(dataSource);
 
             // 2. The event store on that database, and the registry of event type names.
-            EventStore store = Storage.openEventStore(config, dataSource, resources);
+            var idempotency = JdbcIdempotencyStore.builder(dataSource).build();
+            idempotency.createSchema();
+            EventStore store = Storage.openEventStore(config, dataSource, resources, idempotency);
             EventCodec codec = new EventCodec(BankDomain.kinds());
 
             // 3. One repository (load, decide, append, snapshots) per aggregate kind.
@@ -151,11 +153,9 @@ public final class BankApp implements AutoCloseable {
             runner.start();
             var projections = new ReadModels(runner, checkpoints);
 
-            // 5. Metrics, idempotency records, and the application services.
+            // 5. Metrics and the application services (the idempotency records were opened with the store).
             var metrics = new BankMetrics(registry);
             var positions = new RecentPositions();
-            var idempotency = JdbcIdempotencyStore.builder(dataSource).build();
-            idempotency.createSchema();
             CommandBus commands = AggregateHandlers.commandBus(handlers, registry, idempotency);
             resources.add(commands);
             var service = new BankService(store, codec, handlers, commands, projections, positions, metrics);

@@ -4,6 +4,7 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.snapshot.SnapshotStore;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.JdbcSnapshotStore;
+import dev.eventline.jdbc.command.JdbcIdempotencyStore;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -17,11 +18,15 @@ final class Storage {
      * @param config the settings
      * @param dataSource the database
      * @param resources where to register anything that must be closed
+     * @param idempotency the command dedup table, whose claims each append completes in its own transaction
      * @return the event store
      */
-    static EventStore openEventStore(BankConfig config, DataSource dataSource, List<AutoCloseable> resources) {
+    static EventStore openEventStore(BankConfig config, DataSource dataSource, List<AutoCloseable> resources,
+                                     JdbcIdempotencyStore idempotency) {
         // The application owns the pool (short connection timeout, see BankApp); the store only borrows it.
-        JdbcEventStore store = JdbcEventStore.builder(dataSource).build();
+        // The dedup hook marks a command done with its events, so a crash before the bus records the result
+        // cannot make a client's retry run the command twice.
+        JdbcEventStore store = JdbcEventStore.builder(dataSource).appendHook(idempotency.appendHook()).build();
         store.createSchema();
         resources.add(store);
         return store;
