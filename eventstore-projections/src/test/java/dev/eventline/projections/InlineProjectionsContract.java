@@ -77,6 +77,20 @@ abstract class InlineProjectionsContract {
     }
 
     @Test
+    void a_handler_failing_on_a_transient_database_error_makes_the_refusal_retryable() {
+        // given
+        RecordedEvent event = new RecordedEvent(java.util.UUID.randomUUID(), "account-1", 1, LogPosition.of(1),
+            java.time.Instant.EPOCH, "MoneyDeposited", 1, new byte[0], dev.eventline.core.EventMetadata.empty(), "");
+        // when
+        var deadlock = new InlineProjectionFailedException("p", event, new SQLException("deadlock", "40P01"));
+        var bug = new InlineProjectionFailedException("p", event, new IllegalStateException("bug"));
+        // then
+        assertThat(deadlock.isRetryable()).isTrue();
+        assertThat(deadlock.getMessage()).contains("retry");
+        assertThat(bug.isRetryable()).isFalse();
+    }
+
+    @Test
     void the_read_model_and_its_checkpoint_commit_with_the_append_and_a_query_right_after_sees_them()
         throws SQLException {
         // given
@@ -280,8 +294,8 @@ abstract class InlineProjectionsContract {
     @Test
     void eight_threads_appending_to_different_streams_leave_the_read_model_equal_to_a_fold_of_the_log()
         throws Exception {
-        // given
-        InlineProjections inline = inline(JdbcBalances.projection());
+        // given: balances, and a counter that reads then writes one shared row without locking it itself
+        InlineProjections inline = inline(readThenWriteCounter(), JdbcBalances.projection());
         JdbcEventStore store = store(inline);
         int threads = 8;
         int appendsPerThread = 25;
@@ -332,6 +346,8 @@ abstract class InlineProjectionsContract {
                 .isEqualTo(account.getValue());
         }
         assertThat(JdbcBalances.appliedEvents(dataSource)).isEqualTo(handled);
+        // the checkpoint row lock runs one append at a time per projection: no lost update on the shared row
+        assertThat(JdbcBalances.single(dataSource, "SELECT n FROM event_counter")).isEqualTo(handled);
         LogPosition checkpoint = inline.position(JdbcBalances.NAME);
         assertThat(checkpoint.isAfter(last)).isFalse();
         assertThat(lastHandled.isAfter(checkpoint)).isFalse();
@@ -341,6 +357,36 @@ abstract class InlineProjectionsContract {
             runner.catchUp();
         }
         assertThat(JdbcBalances.appliedEvents(dataSource)).isEqualTo(handled);
+    }
+
+    /** Counts money events in one row, reading the count and writing it back (a race without serialization). */
+    private static Projection readThenWriteCounter() {
+        return Projection.builder("counter")
+            .tables("event_counter")
+            .setUp(tx -> {
+                try (var statement = tx.connection().createStatement()) {
+                    statement.execute("CREATE TABLE IF NOT EXISTS " + tx.table("event_counter")
+                        + " (id INT PRIMARY KEY, n BIGINT NOT NULL)");
+                    statement.execute("DELETE FROM " + tx.table("event_counter"));
+                    statement.execute("INSERT INTO " + tx.table("event_counter") + " (id, n) VALUES (1, 0)");
+                }
+            })
+            .on("MoneyDeposited", InlineProjectionsContract::count)
+            .on("MoneyWithdrawn", InlineProjectionsContract::count)
+            .build();
+    }
+
+    private static void count(RecordedEvent event, ProjectionContext tx) throws SQLException {
+        long n;
+        try (var select = tx.connection().prepareStatement("SELECT n FROM " + tx.table("event_counter"));
+             var rows = select.executeQuery()) {
+            rows.next();
+            n = rows.getLong(1);
+        }
+        try (var update = tx.connection().prepareStatement("UPDATE " + tx.table("event_counter") + " SET n = ?")) {
+            update.setLong(1, n + 1);
+            update.executeUpdate();
+        }
     }
 
     /** A second read model: one row per deposit, no failures. */
