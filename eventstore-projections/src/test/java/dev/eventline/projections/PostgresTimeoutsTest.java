@@ -35,6 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -108,13 +110,13 @@ class PostgresTimeoutsTest {
             List<List<UUID>> acknowledged = new ArrayList<>();
             AtomicLong retries = new AtomicLong();
             AtomicBoolean writing = new AtomicBoolean(true);
-            AtomicBoolean following = new AtomicBoolean(true);
+            AtomicReference<LogPosition> target = new AtomicReference<>();
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
                 writers.add(start("f3-writer-" + w, () -> write(writerStore, writing, acknowledged, retries)));
             }
             List<UUID> seen = new ArrayList<>();
-            Thread reader = start("f3-reader", () -> follow(readerStore, following, seen));
+            Thread reader = start("f3-reader", () -> follow(readerStore, target, seen));
             long began = System.nanoTime();
             try (ProjectionRunner runner = runner(projectorStore, projectorPool)) {
                 runner.start();
@@ -125,11 +127,18 @@ class PostgresTimeoutsTest {
                     writer.join(60_000);
                     assertThat(writer.isAlive()).isFalse();
                 }
-                following.set(false);
+                long expectedEvents;
+            synchronized (acknowledged) {
+                expectedEvents = acknowledged.stream().mapToLong(List::size).sum();
+            }
+            // the log is complete once no transaction holds it back: wait for every acknowledged event
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> adminStore.readAll(LogPosition.START).count() >= expectedEvents);
+            List<RecordedEvent> log = adminStore.readAll(LogPosition.START).toList();
+            target.set(log.get(log.size() - 1).position());
                 reader.join(60_000);
                 assertThat(reader.isAlive()).isFalse();
                 assertThat(failures).isEmpty();
-                List<RecordedEvent> log = adminStore.readAll(LogPosition.START).toList();
                 LogPosition last = log.get(log.size() - 1).position();
                 boolean caughtUp = runner.awaitPosition(NAME, last, Duration.ofSeconds(60));
                 ProjectionStatus status = runner.status(NAME);
@@ -242,10 +251,9 @@ class PostgresTimeoutsTest {
         }
     }
 
-    private void follow(JdbcEventStore store, AtomicBoolean following, List<UUID> seen) {
+    private void follow(JdbcEventStore store, AtomicReference<LogPosition> target, List<UUID> seen) {
         LogPosition cursor = LogPosition.START;
         while (true) {
-            boolean last = !following.get();
             List<RecordedEvent> page;
             try {
                 page = store.readAll(cursor, 200);
@@ -259,7 +267,9 @@ class PostgresTimeoutsTest {
                 cursor = event.position();
             }
             if (page.isEmpty()) {
-                if (last) {
+                // an empty page is not the end on PostgreSQL: an open transaction anywhere holds the log back
+                LogPosition end = target.get();
+                if (end != null && !end.isAfter(cursor)) {
                     return;
                 }
                 sleep(5);
