@@ -14,6 +14,7 @@ import dev.eventline.core.aggregate.TestBank.AccountEvent;
 import dev.eventline.core.aggregate.TestBank.AccountOpened;
 import dev.eventline.core.aggregate.TestBank.MoneyDeposited;
 import dev.eventline.core.aggregate.TestBank.MoneyWithdrawn;
+import dev.eventline.core.testkit.EventStoreModelContract;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,6 +27,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * S-1: loading from any snapshot (valid, of another revision, corrupt, beyond the stream's end, or none) plus the
@@ -35,11 +37,32 @@ class SnapshotEquivalenceProperties {
 
     enum SnapshotKind { VALID, OTHER_REVISION, CORRUPT, BEYOND_END, NONE }
 
-    @Property(tries = 200)
+    /** Tries in {@code ./mvnw verify}: the plan's CI size (1,000 tries of histories of up to 200 events). */
+    static final int TRIES = 1_000;
+    /** Tries with {@code -Deventline.extended=true}. */
+    static final int EXTENDED_TRIES = 20_000;
+
+    @Property(tries = TRIES)
+    @AddLifecycleHook(EventStoreModelContract.CiSize.class)
     void snapshot_plus_tail_equals_full_replay(@ForAll("histories") List<AccountEvent> history,
                                                @ForAll @IntRange(min = 0, max = 200) int snapshotAt,
                                                @ForAll SnapshotKind kind,
                                                @ForAll @IntRange(min = 0, max = 210) int travelTo) {
+        check(history, snapshotAt, kind, travelTo);
+    }
+
+    @Property(tries = EXTENDED_TRIES)
+    @AddLifecycleHook(EventStoreModelContract.ExtendedSize.class)
+    void at_the_extended_size_snapshot_plus_tail_equals_full_replay(@ForAll("histories") List<AccountEvent> history,
+                                                                    @ForAll @IntRange(min = 0, max = 200)
+                                                                    int snapshotAt,
+                                                                    @ForAll SnapshotKind kind,
+                                                                    @ForAll @IntRange(min = 0, max = 210)
+                                                                    int travelTo) {
+        check(history, snapshotAt, kind, travelTo);
+    }
+
+    private void check(List<AccountEvent> history, int snapshotAt, SnapshotKind kind, int travelTo) {
         // given
         EventStore store = EventStore.inMemory();
         List<EventData> data = new ArrayList<>();

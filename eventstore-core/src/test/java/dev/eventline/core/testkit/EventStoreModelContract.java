@@ -27,7 +27,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * A stateful model test (M-1 of RELIABILITY.md): random sequences of appends (with every kind of expected
@@ -45,6 +48,40 @@ import net.jqwik.api.lifecycle.AfterProperty;
 public abstract class EventStoreModelContract {
 
     private static final int STREAMS = 3;
+    /** Tries per run in {@code ./mvnw verify}: the plan's CI size. */
+    public static final int TRIES = 500;
+    /** Tries per run with {@code -Deventline.extended=true}. */
+    public static final int EXTENDED_TRIES = 5_000;
+    /** The longest sequence of actions one try runs: the plan's 50. */
+    public static final int MAX_ACTIONS = 50;
+    /** The system property that selects the extended sizes of the reliability suite. */
+    public static final String EXTENDED_PROPERTY = "eventline.extended";
+
+    /** Runs a property only at the CI size (skips it when the extended sizes are asked for). */
+    public static final class CiSize implements SkipExecutionHook {
+        /** Creates the hook (jqwik instantiates it). */
+        public CiSize() {
+        }
+
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            return Boolean.getBoolean(EXTENDED_PROPERTY) ? SkipResult.skip("the extended size runs instead")
+                : SkipResult.doNotSkip();
+        }
+    }
+
+    /** Runs a property only when {@code -Deventline.extended=true} asks for the extended sizes. */
+    public static final class ExtendedSize implements SkipExecutionHook {
+        /** Creates the hook (jqwik instantiates it). */
+        public ExtendedSize() {
+        }
+
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            return Boolean.getBoolean(EXTENDED_PROPERTY) ? SkipResult.doNotSkip()
+                : SkipResult.skip("extended size: run with -Deventline.extended=true (or -Pextended)");
+        }
+    }
 
     private MutableClock clock;
     private EventStore store;
@@ -107,11 +144,22 @@ public abstract class EventStoreModelContract {
             Arbitraries.integers().between(1, 5)).as(ReadAll::new);
         Arbitrary<Op> version = stream.map(Version::new);
         return Arbitraries.frequencyOf(Tuple.of(6, append), Tuple.of(2, retry), Tuple.of(2, read),
-            Tuple.of(2, readAll), Tuple.of(1, version)).list().ofMaxSize(40);
+            Tuple.of(2, readAll), Tuple.of(1, version)).list().ofMaxSize(MAX_ACTIONS);
     }
 
-    @Property(tries = 200)
+    @Property(tries = TRIES)
+    @AddLifecycleHook(CiSize.class)
     void the_store_behaves_like_a_list_per_stream_and_one_list_for_the_log(@ForAll("operations") List<Op> ops) {
+        check(ops);
+    }
+
+    @Property(tries = EXTENDED_TRIES)
+    @AddLifecycleHook(ExtendedSize.class)
+    void at_the_extended_size_the_store_behaves_like_the_model(@ForAll("operations") List<Op> ops) {
+        check(ops);
+    }
+
+    private void check(List<Op> ops) {
         EventStore store = store();
         String prefix = "model-" + UUID.randomUUID() + "-";
         LogPosition start = store.headPosition();

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
  * before it is sent), so the client cannot know whether its append happened. It retries with the same event ids;
  * every logical append must then be stored exactly once, with its original versions.
  * <p>
- * CI: 100 logical appends (200 took 22 s on the loaded CI machines), about half of them cut (split between
- * "commit lost" and "reply lost"); extended: 5,000.
+ * CI: K = 200 logical appends (the plan's size), about half of them cut (split between "commit lost" and "reply
+ * lost"); extended: 5,000.
  */
 @Tag("slow")
 class UnknownCommitOutcomeTest {
 
-    private static final int APPENDS = Sizes.of(100, 5_000);
+    private static final int APPENDS = Sizes.of(200, 5_000);
     private static final int STREAMS = 20;
 
     @Test

@@ -291,10 +291,32 @@ public final class PostgresTestServer implements AutoCloseable {
         }
     }
 
-    /** Starts a stopped embedded server again on the same data directory and port. */
+    /**
+     * Starts a stopped embedded server again on the same data directory and port, and waits until it accepts
+     * connections (after {@link #kill()} it first runs crash recovery, answering "the database system is starting
+     * up" meanwhile).
+     */
     public void start() {
         requireEmbedded();
         startEmbeddedIfNeeded();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+                return;
+            } catch (SQLException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("The restarted PostgreSQL did not accept connections in 60 s",
+                        e);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for PostgreSQL", interrupted);
+                }
+            }
+        }
     }
 
     private void requireEmbedded() {
