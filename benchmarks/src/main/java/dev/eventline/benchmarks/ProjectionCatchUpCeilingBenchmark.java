@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Ceiling of projection catch-up: plain JDBC paging through the store's events table by position,
+ * Ceiling of projection catch-up: plain JDBC paging through the store's events table in log order,
  * {@value #BATCH} rows a batch, decoding each payload and applying it with the same SQL as the Eventline
  * projection ({@link BalanceReadModel}), then writing a checkpoint row and committing, once per batch. One
  * operation is a full catch-up of the log into a new table; events per second is {@code logSize / score}.
@@ -84,19 +84,28 @@ public class ProjectionCatchUpCeilingBenchmark {
     @Benchmark
     public long jdbcCatchUp() throws SQLException {
         long position = 0;
+        long txId = 0;
+        // the log's order: (tx_id, global_position) on PostgreSQL (its primary key), the position on H2
+        boolean postgres = fixture.database.isPostgres();
         connection.setAutoCommit(false);
         try (PreparedStatement page = connection.prepareStatement("SELECT global_position, stream_id, event_type, "
-                 + "payload FROM " + Fixture.EVENTS_TABLE + " WHERE global_position > ? ORDER BY global_position "
-                 + "LIMIT ?");
+                 + "payload, tx_id FROM " + Fixture.EVENTS_TABLE + (postgres
+                     ? " WHERE (tx_id, global_position) > (?, ?) ORDER BY tx_id, global_position LIMIT ?"
+                     : " WHERE global_position > ? ORDER BY global_position LIMIT ?"));
              PreparedStatement checkpoint = connection.prepareStatement(
                  "UPDATE raw_checkpoints SET position = ? WHERE name = ?")) {
             while (true) {
-                page.setLong(1, position);
-                page.setInt(2, BATCH);
+                int p = 1;
+                if (postgres) {
+                    page.setLong(p++, txId);
+                }
+                page.setLong(p++, position);
+                page.setInt(p, BATCH);
                 int rows = 0;
                 try (ResultSet rs = page.executeQuery()) {
                     while (rs.next()) {
                         position = rs.getLong(1);
+                        txId = rs.getLong(5);
                         BalanceReadModel.apply(connection, table, rs.getString(2), rs.getString(3), rs.getBytes(4));
                         rows++;
                     }

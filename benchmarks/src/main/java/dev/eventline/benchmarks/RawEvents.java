@@ -36,15 +36,17 @@ final class RawEvents {
     final String table;
     private final AtomicLong nextPosition = new AtomicLong();
     private boolean postgres;
+    /** The transaction id of the last row {@link #readPage} returned (PostgreSQL's log order). */
+    private long lastTxId;
 
     RawEvents(String table) {
         this.table = table;
     }
 
     /**
-     * Creates the ceiling table: a copy of the store's V1 {@code events} table (eventstore-jdbc's
-     * {@code postgres/V1__events.sql} and {@code h2/V1__events.sql}) with the same columns, types, keys and
-     * indexes, under another name.
+     * Creates the ceiling table: a copy of the store's {@code events} table as its migrations leave it
+     * (eventstore-jdbc's {@code postgres/V1__events.sql} + {@code V2__cheaper_appends.sql}, and
+     * {@code h2/V1__events.sql}) with the same columns, types, keys and indexes, under another name.
      */
     void create(Database db) {
         String t = table;
@@ -54,11 +56,11 @@ final class RawEvents {
                     + "stream_id text NOT NULL, stream_version bigint NOT NULL, event_id uuid NOT NULL, "
                     + "event_type text NOT NULL, schema_version integer NOT NULL, "
                     + "recorded_at timestamp(6) with time zone NOT NULL, payload bytea NOT NULL, metadata text, "
-                    + "checksum text NOT NULL, CONSTRAINT " + t + "_pk PRIMARY KEY (global_position), "
+                    + "checksum text NOT NULL, CONSTRAINT " + t + "_pk PRIMARY KEY (tx_id, global_position), "
                     + "CONSTRAINT " + t + "_stream_version_uk UNIQUE (stream_id, stream_version), "
                     + "CONSTRAINT " + t + "_event_id_uk UNIQUE (event_id))",
-                "CREATE INDEX " + t + "_log_idx ON " + t + " (tx_id, global_position)",
-                "CREATE INDEX " + t + "_recorded_at_idx ON " + t + " (recorded_at)",
+                "CREATE INDEX " + t + "_recorded_at_brin ON " + t + " USING brin (recorded_at)",
+                "CREATE INDEX " + t + "_position_brin ON " + t + " USING brin (global_position)",
                 // only COPY relies on these defaults; the inserts name both values like the store does
                 "ALTER TABLE " + t + " ALTER COLUMN global_position SET DEFAULT nextval('" + t + "_position_seq')",
                 "ALTER TABLE " + t + " ALTER COLUMN tx_id SET DEFAULT pg_current_xact_id()::text::bigint");
@@ -197,19 +199,38 @@ final class RawEvents {
     /**
      * Reads up to {@code limit} rows after {@code position} in log order; returns the number of rows, puts the
      * last position read in {@code out[0]} and adds a value of every row to {@code out[1]}.
+     * <p>
+     * Log order is the store's: on PostgreSQL {@code (tx_id, global_position)}, the events table's primary key
+     * (there is no B-tree on the position alone), so this object remembers the transaction id of the last row it
+     * returned and pages from the pair; pass back {@code out[0]}, or 0 to start over. On H2, the position alone.
      */
     int readPage(Connection c, long position, int limit, long[] out) throws SQLException {
+        if (position == 0) {
+            lastTxId = 0;
+        }
+        // the read ceilings use the store's table without create(): ask the connection
+        boolean postgres = c.isWrapperFor(PGConnection.class);
         c.setAutoCommit(false);
-        try (PreparedStatement ps = c.prepareStatement("SELECT global_position, " + COLUMNS + " FROM " + table
-            + " WHERE global_position > ? ORDER BY global_position LIMIT ?")) {
+        try (PreparedStatement ps = c.prepareStatement(postgres
+            ? "SELECT global_position, " + COLUMNS + ", tx_id FROM " + table
+                + " WHERE (tx_id, global_position) > (?, ?) ORDER BY tx_id, global_position LIMIT ?"
+            : "SELECT global_position, " + COLUMNS + " FROM " + table
+                + " WHERE global_position > ? ORDER BY global_position LIMIT ?")) {
             ps.setFetchSize(FETCH_SIZE);
-            ps.setLong(1, position);
-            ps.setInt(2, limit);
+            int p = 1;
+            if (postgres) {
+                ps.setLong(p++, lastTxId);
+            }
+            ps.setLong(p++, position);
+            ps.setInt(p, limit);
             int rows = 0;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out[0] = rs.getLong(1);
                     out[1] += readRow(rs);
+                    if (postgres) {
+                        lastTxId = rs.getLong(11);
+                    }
                     rows++;
                 }
             }

@@ -12,6 +12,7 @@ import dev.eventline.core.integrity.HashChain;
 import dev.eventline.core.internal.AppendValidation;
 import dev.eventline.core.internal.RetriedAppends;
 import dev.eventline.jdbc.internal.EventRowInserts;
+import dev.eventline.jdbc.internal.MetadataJson;
 import dev.eventline.jdbc.internal.SqlErrors;
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -115,26 +118,12 @@ final class EventAppender {
                 String previousChecksum = head.lastChecksum();
                 List<RecordedEvent> recorded = record(streamId, current, previousChecksum, events, txId, positions);
                 String lastChecksum = recorded.get(count - 1).checksum();
-                if (current == 0) {
-                    try (PreparedStatement insert = connection.prepareStatement(sql.insertStream())) {
-                        insert.setString(1, streamId);
-                        insert.setLong(2, count);
-                        insert.setString(3, lastChecksum);
-                        insert.executeUpdate();
-                    }
-                } else {
-                    try (PreparedStatement update = connection.prepareStatement(sql.updateStream())) {
-                        update.setLong(1, current + count);
-                        update.setString(2, lastChecksum);
-                        update.setString(3, streamId);
-                        update.setLong(4, current);
-                        if (update.executeUpdate() != 1) {
-                            connection.rollback();
-                            return new Attempt(null, -1);
-                        }
-                    }
+                boolean written = txOrder ? writePostgres(connection, streamId, current, lastChecksum, recorded)
+                    : writeH2(connection, streamId, current, lastChecksum, recorded);
+                if (!written) {
+                    connection.rollback();
+                    return new Attempt(null, -1);
                 }
-                insertEvents(connection, recorded);
                 AppendResult result = new AppendResult(streamId, current, current + count, recorded);
                 runHooks(connection, result);
                 connection.commit();
@@ -258,6 +247,89 @@ final class EventAppender {
             previous = checksum;
         }
         return recorded;
+    }
+
+    /**
+     * PostgreSQL: the head row and every event row in one statement (one round trip, whatever the batch size).
+     *
+     * @return false when the head row had moved (no row was written)
+     */
+    private boolean writePostgres(Connection connection, String streamId, long current, String lastChecksum,
+                                  List<RecordedEvent> recorded) throws SQLException {
+        int count = recorded.size();
+        long[] positions = new long[count];
+        UUID[] ids = new UUID[count];
+        String[] types = new String[count];
+        int[] schemaVersions = new int[count];
+        byte[][] payloads = new byte[count][];
+        String[] metadata = new String[count];
+        String[] checksums = new String[count];
+        for (int i = 0; i < count; i++) {
+            RecordedEvent event = recorded.get(i);
+            positions[i] = event.globalPosition();
+            ids[i] = event.eventId();
+            types[i] = event.type();
+            schemaVersions[i] = event.schemaVersion();
+            payloads[i] = event.payload();
+            metadata[i] = MetadataJson.encode(event.metadata());
+            checksums[i] = event.checksum();
+        }
+        boolean newStream = current == 0;
+        try (PreparedStatement write = connection.prepareStatement(
+            newStream ? sql.writeNewStream() : sql.writeNextVersions())) {
+            int p = 1;
+            if (newStream) {
+                write.setString(p++, streamId);
+                write.setLong(p++, count);
+                write.setString(p++, lastChecksum);
+            } else {
+                write.setLong(p++, current + count);
+                write.setString(p++, lastChecksum);
+                write.setString(p++, streamId);
+                write.setLong(p++, current);
+            }
+            write.setLong(p++, recorded.get(0).position().commit());
+            write.setLong(p++, current);
+            write.setObject(p++, OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC));
+            write.setObject(p++, positions);
+            write.setArray(p++, connection.createArrayOf("uuid", ids));
+            write.setObject(p++, types);
+            write.setObject(p++, schemaVersions);
+            write.setObject(p++, payloads);
+            write.setObject(p++, metadata);
+            write.setObject(p, checksums);
+            return write.executeUpdate() == count;
+        }
+    }
+
+    /**
+     * H2: the head row, then the event rows in one batch.
+     *
+     * @return false when the head row had moved (no row was written)
+     */
+    private boolean writeH2(Connection connection, String streamId, long current, String lastChecksum,
+                            List<RecordedEvent> recorded) throws SQLException {
+        int count = recorded.size();
+        if (current == 0) {
+            try (PreparedStatement insert = connection.prepareStatement(sql.insertStream())) {
+                insert.setString(1, streamId);
+                insert.setLong(2, count);
+                insert.setString(3, lastChecksum);
+                insert.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement update = connection.prepareStatement(sql.updateStream())) {
+                update.setLong(1, current + count);
+                update.setString(2, lastChecksum);
+                update.setString(3, streamId);
+                update.setLong(4, current);
+                if (update.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+        }
+        insertEvents(connection, recorded);
+        return true;
     }
 
     private void insertEvents(Connection connection, List<RecordedEvent> recorded) throws SQLException {

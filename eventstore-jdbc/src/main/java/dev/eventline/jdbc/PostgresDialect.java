@@ -63,6 +63,46 @@ public final class PostgresDialect implements Dialect {
         INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
         event_type, schema_version, recorded_at, payload, metadata, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    /**
+     * The rows of an append as one statement over arrays, appended to a head-row statement named {@code head}
+     * that returns the stream id (see {@link #WRITE_NEW_STREAM}, {@link #WRITE_NEXT_VERSIONS}). Parameters after
+     * the head's: the transaction id, the stream's version before the append (the n-th row gets that plus n), the
+     * recording time, then one array per column: positions, event ids, types, schema versions, payloads, metadata
+     * and checksums, all in version order.
+     * <p>
+     * Why arrays: the statement text is the same for every batch size, so the server prepares it once per
+     * connection, and its size on the wire is the data alone (a rewritten multi-row batch has 11 parameters per
+     * row and one statement text per chunk size). When the head statement touches no row, the join with it
+     * inserts nothing and the caller sees 0 rows.
+     */
+    private static final String INSERT_ROWS = """
+        INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
+        event_type, schema_version, recorded_at, payload, metadata, checksum)
+        SELECT e.global_position, ?, head.stream_id, ? + e.n, e.event_id, e.event_type, e.schema_version, \
+        ?::timestamptz, e.payload, e.metadata, e.checksum
+        FROM head, unnest(?::bigint[], ?::uuid[], ?::text[], ?::integer[], ?::bytea[], ?::text[], ?::text[])
+            WITH ORDINALITY AS e(global_position, event_id, event_type, schema_version, payload, metadata, \
+            checksum, n)""";
+
+    /**
+     * The rest of an append to a new stream in one round trip: the head row (stream id, version, last checksum;
+     * a unique violation when another append created it first), then {@code INSERT_ROWS}.
+     */
+    static final String WRITE_NEW_STREAM = """
+        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
+                      VALUES (?, ?, ?) RETURNING stream_id)
+        """ + INSERT_ROWS;
+
+    /**
+     * The rest of an append to an existing stream in one round trip: the head row moves from the version the
+     * append read (new version, last checksum, stream id, version read), then {@code INSERT_ROWS}; no rows when
+     * the head moved meanwhile.
+     */
+    static final String WRITE_NEXT_VERSIONS = """
+        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
+                      WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
+        """ + INSERT_ROWS;
+
     static final String STREAM_VERSION = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
 

@@ -39,7 +39,7 @@ class MaintenanceNoOpTest {
             }
             List<RecordedEvent> before = store.readAll(LogPosition.START).toList();
             List<String> statements = List.of("VACUUM FULL el_events", "VACUUM FULL el_streams",
-                "CLUSTER el_events USING el_events_log_idx", "REINDEX TABLE el_events", "ANALYZE el_events",
+                "CLUSTER el_events USING el_events_pk", "REINDEX TABLE el_events", "ANALYZE el_events",
                 "VACUUM el_events");
             // when, then
             for (String sql : statements) {
