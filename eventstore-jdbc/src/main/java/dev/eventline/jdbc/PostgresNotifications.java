@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * its transaction. PostgreSQL delivers it only when that transaction commits, after its rows are visible. Cost: a
  * transaction that notifies takes a database-wide lock at commit, so notifying appends commit one at a time; that
  * costs throughput when many writers append concurrently (measure yours: the benchmarks module's
- * {@code AppendBenchmark} with {@code -p notify=true}). The receiving side is an instance of this class: it holds
+ * {@code NotifyAppendBenchmark}). The receiving side is an instance of this class: it holds
  * one connection of the data source for its whole life (with HikariCP, count it in the pool size). When that
  * connection dies (a restart, {@code pg_terminate_backend}, a network cut) the subscribers are no longer woken
  * early, so they must keep polling; this class reconnects with backoff (100 ms doubling to
