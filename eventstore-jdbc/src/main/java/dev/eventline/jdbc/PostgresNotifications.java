@@ -202,7 +202,7 @@ public final class PostgresNotifications implements AutoCloseable {
     public int backendPid() {
         lock.lock();
         try {
-            return connected ? ((PGConnection) pgConnection(connection)).getBackendPID() : 0;
+            return connected ? pgConnection(connection).getBackendPID() : 0;
         } catch (SQLException e) {
             return 0;
         } finally {
@@ -254,7 +254,7 @@ public final class PostgresNotifications implements AutoCloseable {
             } finally {
                 if (opened != null) {
                     setConnected(null, false);
-                    closeQuietly(opened);
+                    unlistenAndClose(opened);
                 }
             }
         }
@@ -332,6 +332,16 @@ public final class PostgresNotifications implements AutoCloseable {
             probe.execute("SELECT 1");
         } catch (SQLException e) {
             LOG.debug("the failed listening connection is broken, as expected: {}", e.toString());
+        }
+        closeQuietly(connection);
+    }
+
+    /** Returns a healthy connection to its pool without the subscription, so no one else receives our channel. */
+    private static void unlistenAndClose(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("UNLISTEN *");
+        } catch (SQLException e) {
+            LOG.debug("UNLISTEN on the listening connection failed before closing it: {}", e.toString());
         }
         closeQuietly(connection);
     }
