@@ -55,6 +55,8 @@ class H2ShadowSwitchTest {
             AtomicLong queries = new AtomicLong();
             List<String> wrongAnswers = new CopyOnWriteArrayList<>();
             Thread reader = new Thread(() -> {
+                // no pause between queries: the window between two autocommitted renames is sub-millisecond,
+                // and a reader that sleeps 1 ms between queries misses it (the old rename switch then passed)
                 while (querying.get()) {
                     try {
                         long total = JdbcBalances.total(pool);
