@@ -6,6 +6,8 @@ import dev.eventline.projections.Projection;
 import dev.eventline.projections.ProjectionContext;
 import dev.eventline.projections.ProjectionRunner;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,6 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@value #BATCH} events; each event is decoded with Jackson and applied with one {@code UPDATE}. Beside it the
  * ceiling: plain JDBC doing the same (page the log by position, decode, the same {@code UPDATE}, a checkpoint
  * row, one commit per batch). One operation is a full catch-up; events per second is {@code logSize / score}.
+ * {@code handler=bulk} is the same projection written with {@link Projection#handleBatch}: a batch's movements
+ * summed per stream and written with one JDBC batch (the ceiling's {@code handler=bulk} does the same SQL).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -45,6 +49,10 @@ public class ProjectionCatchUpBenchmark {
     /** Events in the log. */
     @Param({"20000"})
     public int logSize;
+
+    /** row: one UPDATE per event ({@code handle}); bulk: one JDBC batch per batch ({@code handleBatch}). */
+    @Param({"row", "bulk"})
+    public String handler;
 
     private Fixture fixture;
     private JdbcCheckpointStore checkpoints;
@@ -78,6 +86,9 @@ public class ProjectionCatchUpBenchmark {
             .on(BankEvents.DEPOSITED, (event, context) -> apply(event, context, table))
             .on(BankEvents.WITHDRAWN, (event, context) -> apply(event, context, table))
             .build();
+        if ("bulk".equals(handler)) {
+            projection = new BulkBalances(projection, table);
+        }
         runner = ProjectionRunner.builder(fixture.store).checkpoints(checkpoints).register(projection)
             .batchSize(BATCH).build();
     }
@@ -92,6 +103,43 @@ public class ProjectionCatchUpBenchmark {
     private static void apply(RecordedEvent event, ProjectionContext context, String table) throws SQLException {
         BalanceReadModel.apply(context.connection(), context.table(table), event.streamId(), event.type(),
             event.payload());
+    }
+
+    /** The same projection, with a {@code handleBatch} that writes one JDBC batch per batch of events. */
+    private record BulkBalances(Projection rows, String table) implements Projection {
+        @Override
+        public String name() {
+            return rows.name();
+        }
+
+        @Override
+        public Set<String> eventTypes() {
+            return rows.eventTypes();
+        }
+
+        @Override
+        public Set<String> tables() {
+            return rows.tables();
+        }
+
+        @Override
+        public void setUp(ProjectionContext context) throws Exception {
+            rows.setUp(context);
+        }
+
+        @Override
+        public void handle(RecordedEvent event, ProjectionContext context) throws Exception {
+            rows.handle(event, context);
+        }
+
+        @Override
+        public void handleBatch(List<RecordedEvent> events, ProjectionContext context) throws SQLException {
+            ProjectionCatchUpCeilingBenchmark.Movements movements = new ProjectionCatchUpCeilingBenchmark.Movements();
+            for (RecordedEvent event : events) {
+                movements.add(event.streamId(), event.type(), event.payload());
+            }
+            movements.flush(context.connection(), context.table(table));
+        }
     }
 
     /** Eventline: the runner catches the new projection up to the head. */

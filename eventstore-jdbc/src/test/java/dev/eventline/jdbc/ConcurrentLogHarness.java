@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +46,23 @@ final class ConcurrentLogHarness {
     final AtomicLong unexpectedErrors = new AtomicLong();
     final java.util.Queue<Throwable> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final Tail tail = new Tail();
+    /** The NOTIFY-woken reader's view; empty unless {@link #wokenBy} was called. */
+    final Tail woken = new Tail();
     final List<UUID> naiveSeen = new ArrayList<>();
+    /** How often the woken reader woke up for a notification, and how often its fallback poll timed out. */
+    final AtomicLong wokenByNotify = new AtomicLong();
+    final AtomicLong wokenByTimeout = new AtomicLong();
+    private PostgresNotifications notifications;
+    private Duration wokenFallback;
+
+    /**
+     * Adds a second tailing reader that sleeps until a notification arrives (or {@code fallback} passes) instead of
+     * polling every half millisecond.
+     */
+    void wokenBy(PostgresNotifications source, Duration fallback) {
+        this.notifications = source;
+        this.wokenFallback = fallback;
+    }
 
     /** Sleeps 0-5 ms inside every transaction and rolls back 5% of them at commit. */
     static void installChaos(CommitHookDataSource dataSource) {
@@ -74,7 +91,25 @@ final class ConcurrentLogHarness {
         for (int w = 0; w < writers; w++) {
             threads.add(start("writer-" + w, () -> write(store, streams, deadline)));
         }
-        Thread reader = start("reader", () -> tail(store, writing));
+        Thread reader = start("reader", () -> tail(store, writing, tail, () -> sleepMicros(500)));
+        Thread wokenReader = null;
+        AutoCloseable subscription = null;
+        if (notifications != null) {
+            Semaphore wakeUps = new Semaphore(0);
+            subscription = notifications.subscribe(wakeUps::release);
+            wokenReader = start("woken-reader", () -> tail(store, writing, woken, () -> {
+                try {
+                    if (wakeUps.tryAcquire(wokenFallback.toMillis(), TimeUnit.MILLISECONDS)) {
+                        wakeUps.drainPermits();
+                        wokenByNotify.incrementAndGet();
+                    } else {
+                        wokenByTimeout.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
         Thread naive = naiveSource == null ? null
             : start("naive-reader", () -> naiveTail(naiveSource, eventsTable, writing));
         for (Thread thread : threads) {
@@ -82,6 +117,14 @@ final class ConcurrentLogHarness {
         }
         writing.set(false);
         reader.join(TimeUnit.SECONDS.toMillis(60));
+        if (wokenReader != null) {
+            wokenReader.join(TimeUnit.SECONDS.toMillis(60));
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         if (naive != null) {
             naive.join(TimeUnit.SECONDS.toMillis(60));
         }
@@ -113,7 +156,7 @@ final class ConcurrentLogHarness {
         }
     }
 
-    private void tail(EventStore store, AtomicBoolean writing) {
+    private static void tail(EventStore store, AtomicBoolean writing, Tail tail, Runnable idle) {
         LogPosition cursor = LogPosition.START;
         while (true) {
             boolean finalPass = !writing.get();
@@ -133,7 +176,7 @@ final class ConcurrentLogHarness {
                 if (finalPass) {
                     return;
                 }
-                sleepMicros(500);
+                idle.run();
             }
         }
     }

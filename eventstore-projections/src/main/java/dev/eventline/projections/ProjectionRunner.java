@@ -21,16 +21,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs projections: catches each one up from its checkpoint in batches, then follows new writes by polling.
+ * Runs projections: catches each one up from its checkpoint in batches, then follows new writes by polling, and
+ * at once when a {@link WakeUpSource} (LISTEN/NOTIFY on PostgreSQL) or {@link #wake()} announces them.
  * <p>
  * Each projection gets one thread from the {@link ThreadFactory}. A batch is read with
  * {@link EventStore#readAll(LogPosition, int)}, applied, and committed together with the checkpoint (one
  * transaction per batch with a {@link JdbcCheckpointStore}). Appends never wait for projections: use
  * {@link #awaitPosition} for read-your-writes. Each projection has one owner among all runners sharing a
  * {@link CheckpointStore}, by a lease the runner renews; the checkpoint's compare-and-set fences an owner that
- * lost its lease without noticing. Failing handlers are retried and then stopped or parked per {@link ErrorPolicy}.
+ * lost its lease without noticing. Failing handlers are retried and then stopped or parked per {@link ErrorPolicy};
+ * a stopped ({@link ProjectionState#FAILED}) projection resumes with {@link #restart(String)} once the cause is fixed.
  * <p>
  * Thread-safety: safe for concurrent use. {@link #close()} stops every thread and releases the leases.
  * <pre>{@code
@@ -47,6 +51,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * @since 0.1
  */
 public final class ProjectionRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProjectionRunner.class);
 
     /** 500 events per transaction: large enough to amortize the commit, small enough to keep locks short. */
     public static final int DEFAULT_BATCH_SIZE = 500;
@@ -69,6 +75,8 @@ public final class ProjectionRunner implements AutoCloseable {
     final Signal progress = new Signal();
     private final LogPosition stopAtPosition;
     private final Instant stopAtInstant;
+    private final WakeUpSource wakeUpSource;
+    private AutoCloseable wakeUpSubscription;
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     private final List<Thread> extraThreads = new ArrayList<>();
     private final ReentrantLock lifecycle = new ReentrantLock();
@@ -86,6 +94,7 @@ public final class ProjectionRunner implements AutoCloseable {
         this.clock = builder.clock;
         this.stopAtPosition = builder.stopAtPosition;
         this.stopAtInstant = builder.stopAtInstant;
+        this.wakeUpSource = builder.wakeUpSource;
         for (Registration registration : builder.registrations.values()) {
             Projection projection = registration.readModel != null
                 ? registration.readModel.current() : registration.projection;
@@ -121,17 +130,89 @@ public final class ProjectionRunner implements AutoCloseable {
                     + "; build a new one to start again.");
             }
             prepare();
+            if (wakeUpSource != null) {
+                try {
+                    wakeUpSubscription = wakeUpSource.subscribe(this::wake);
+                } catch (Exception e) {
+                    throw new ConfigurationException("subscribing to the wake-up source " + wakeUpSource
+                        + " failed: " + e + ". Check the source, or build the runner without it to poll only.", e);
+                }
+            }
             started = true;
             for (Worker worker : workers.values()) {
-                worker.running = true;
-                worker.state = ProjectionState.CATCHING_UP;
-                Thread thread = threadFactory.newThread(worker);
-                worker.thread = thread;
-                thread.start();
+                launch(worker);
             }
         } finally {
             lifecycle.unlock();
         }
+    }
+
+    /** Called with the lifecycle lock held. */
+    private void launch(Worker worker) {
+        worker.running = true;
+        worker.state = ProjectionState.CATCHING_UP;
+        Thread thread = threadFactory.newThread(worker);
+        worker.thread = thread;
+        thread.start();
+    }
+
+    /**
+     * Resumes a projection that stopped on a failing event ({@link ProjectionState#FAILED}), after its cause is
+     * fixed: it continues from its checkpoint, so the event that failed is applied first (with the usual retries
+     * and error policy), and its state goes back to {@link ProjectionState#CATCHING_UP}, then
+     * {@link ProjectionState#LIVE}. On a started runner a new thread takes over the projection; on a runner used
+     * with {@link #catchUp()}, the next {@code catchUp()} applies it again.
+     *
+     * @param projection the projection's name
+     * @return true when it was failed and is resumed; false when it was not failed (nothing to do)
+     * @throws IllegalStateException when the runner is closed
+     */
+    public boolean restart(String projection) {
+        Worker worker = worker(projection);
+        Thread previous;
+        lifecycle.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the runner is closed; build a new one to run '" + projection
+                    + "' again.");
+            }
+            if (worker.state != ProjectionState.FAILED) {
+                return false;
+            }
+            previous = worker.thread;
+        } finally {
+            lifecycle.unlock();
+        }
+        if (previous != null && previous != Thread.currentThread()) {
+            try {
+                // a failed worker's thread is ending (releasing its lease): let it finish before its successor
+                previous.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restarting projection '" + projection + "'.", e);
+            }
+        }
+        lifecycle.lock();
+        try {
+            if (closed || worker.state != ProjectionState.FAILED) {
+                return false;
+            }
+            worker.lock.lock();
+            try {
+                worker.track.error = null;
+                worker.track.failedEvent = null;
+                worker.state = ProjectionState.STOPPED;
+            } finally {
+                worker.lock.unlock();
+            }
+            if (started) {
+                launch(worker);
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+        progress.signalAll();
+        return true;
     }
 
     private void prepare() {
@@ -229,7 +310,10 @@ public final class ProjectionRunner implements AutoCloseable {
         }
     }
 
-    /** Wakes the runner's threads now instead of at the next poll: call it after appending, for lower latency. */
+    /**
+     * Wakes the runner's threads now instead of at the next poll: call it after appending, for lower latency. A
+     * {@link WakeUpSource} given to the builder calls it for you.
+     */
     public void wake() {
         signal.signalAll();
     }
@@ -444,6 +528,7 @@ public final class ProjectionRunner implements AutoCloseable {
     @Override
     public void close() {
         List<Thread> threads = new ArrayList<>();
+        AutoCloseable subscription;
         lifecycle.lock();
         try {
             if (closed) {
@@ -457,8 +542,18 @@ public final class ProjectionRunner implements AutoCloseable {
                 }
             }
             threads.addAll(extraThreads);
+            subscription = wakeUpSubscription;
+            wakeUpSubscription = null;
         } finally {
             lifecycle.unlock();
+        }
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                LOG.warn("closing the wake-up subscription of {} failed; it may call wake() on a closed runner, "
+                    + "which is harmless: {}", this, e.toString());
+            }
         }
         signal.signalAll();
         progress.signalAll();
@@ -497,6 +592,7 @@ public final class ProjectionRunner implements AutoCloseable {
         private LogPosition stopAtPosition;
         private Instant stopAtInstant;
         private Object meterRegistry;
+        private WakeUpSource wakeUpSource;
         private ErrorPolicy defaultPolicy = ErrorPolicy.defaults();
         private final Map<String, ErrorPolicy> policies = new LinkedHashMap<>();
         private final Map<String, Registration> registrations = new LinkedHashMap<>();
@@ -557,6 +653,22 @@ public final class ProjectionRunner implements AutoCloseable {
          */
         public Builder pollInterval(Duration pollInterval) {
             this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /**
+         * Wakes the live projections whenever {@code source} announces new events, instead of only at each poll; the
+         * runner keeps polling at {@link #pollInterval} as the fallback (so a longer poll interval is then fine). On
+         * PostgreSQL: {@code .wakeUpSource(notifications::subscribe)} with a started
+         * {@code dev.eventline.jdbc.PostgresNotifications}, whose append hook is on the store. The runner subscribes
+         * in {@link ProjectionRunner#start()} and unsubscribes in {@link ProjectionRunner#close()}; it does not close
+         * the source.
+         *
+         * @param source the source of wake-ups (default: none, polling only)
+         * @return this builder
+         */
+        public Builder wakeUpSource(WakeUpSource source) {
+            this.wakeUpSource = Objects.requireNonNull(source, "source");
             return this;
         }
 
