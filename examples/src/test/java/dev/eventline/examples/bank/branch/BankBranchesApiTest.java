@@ -195,7 +195,7 @@ class BankBranchesApiTest {
 
     private static java.math.BigDecimal queriedBalance(TestClient client, String branch) {
         Response response = client.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
-            + "{\"account_id\":\"acc-keep\"}}", "X-Branch", branch);
+            + "{\"account_id\":\"acc-keep\"},\"timeout_ms\":30000}", "X-Branch", branch);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().path("result").path("balance").decimalValue();
     }

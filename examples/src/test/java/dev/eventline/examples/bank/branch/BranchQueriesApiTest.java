@@ -189,8 +189,9 @@ class BranchQueriesApiTest {
     }
 
     private static JsonNode query(String branch, String type, String filters) {
+        // a generous timeout: the first query on a branch waits for its read models to be built
         Response response = http.post("/api/v1/queries", "{\"query_type\":\"" + type + "\",\"filters\":" + filters
-            + "}", "X-Branch", branch);
+            + ",\"timeout_ms\":30000}", "X-Branch", branch);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().path("result");
     }
