@@ -39,8 +39,10 @@ import java.util.stream.Stream;
  *   {@link LogPosition} has the fork's commit part and a position number greater than the fork's, so every
  *   cursor a reader kept stays valid; compare positions as pairs.</li>
  * </ul>
- * Reads are as fast as the parent's plus one indexed read of the branch's own events; a stream's version at the
- * fork is found by reading the parent's stream backwards from its end. A branch of a deleted branch cannot exist
+ * Reads are as fast as the parent's plus one indexed read of the branch's own events: a stream read reads the
+ * parent's part only up to the stream's version at the fork, kept with the branch's head of the stream once it has
+ * own events there, else found with one point read of the parent (a few by bisection when the parent wrote to the
+ * stream after the fork). A branch of a deleted branch cannot exist
  * ({@link Branches#delete} refuses); a {@code BranchStore} whose branch was deleted refuses appends
  * ({@link BranchNotFoundException}).
  * <p>
@@ -128,7 +130,7 @@ public final class BranchStore implements EventStore {
             if (retried != null) {
                 return retried;
             }
-            StreamHead base = storage.head(record, streamId).orElseGet(() -> baseAtFork(streamId));
+            StreamHead base = headOrBase(streamId);
             AppendResult result;
             try {
                 result = storage.append(record, streamId, expected, events.size(), base,
@@ -182,14 +184,51 @@ public final class BranchStore implements EventStore {
         return RetriedAppends.match(streamId, events, stored, " in branch '" + record.name() + "'");
     }
 
-    /** The stream's last parent event the branch sees; immutable, because the fork is settled in the parent. */
+    /**
+     * The stream's last parent event the branch sees; immutable, because the fork is settled in the parent.
+     * <p>
+     * One point read when the parent has not written to the stream since the fork (the usual case). Otherwise a
+     * bisection on versions, about log2(version) point reads, instead of reading every event the parent wrote to
+     * the stream after the fork: a stream's events are in log order by version, because every store serializes
+     * the appends to one stream.
+     */
     private StreamHead baseAtFork(String streamId) {
-        try (Stream<RecordedEvent> events = parent.readStream(streamId, ReadDirection.BACKWARDS, Long.MAX_VALUE,
-            Long.MAX_VALUE)) {
-            return events.filter(event -> !event.position().isAfter(record.forkPosition())).findFirst()
-                .map(event -> new StreamHead(event.version(), event.version(), event.checksum()))
-                .orElse(new StreamHead(0, 0, ""));
+        LogPosition fork = record.forkPosition();
+        RecordedEvent last = at(streamId, ReadDirection.BACKWARDS, Long.MAX_VALUE);
+        if (last == null || !last.position().isAfter(fork)) {
+            return headOf(last);
         }
+        RecordedEvent seen = null;   // the newest version found at or before the fork
+        long low = 0;                // at or before the fork (0: before the stream's first event)
+        long high = last.version();  // after the fork
+        while (high - low > 1) {
+            long middle = low + (high - low) / 2;
+            RecordedEvent probe = at(streamId, ReadDirection.FORWARDS, middle);
+            if (probe == null || probe.position().isAfter(fork)) {
+                high = middle;
+            } else {
+                seen = probe;
+                low = middle;
+            }
+        }
+        return headOf(seen);
+    }
+
+    /** The parent's event at {@code version} (or the nearest one in {@code direction}), null when none. */
+    private RecordedEvent at(String streamId, ReadDirection direction, long version) {
+        try (Stream<RecordedEvent> events = parent.readStream(streamId, direction, version, 1)) {
+            return events.findFirst().orElse(null);
+        }
+    }
+
+    private static StreamHead headOf(RecordedEvent event) {
+        return event == null ? new StreamHead(0, 0, "") : new StreamHead(event.version(), event.version(),
+            event.checksum());
+    }
+
+    /** The stream's head in the branch, or its state at the fork when the branch has no own event in it. */
+    private StreamHead headOrBase(String streamId) {
+        return storage.head(record, streamId).orElseGet(() -> baseAtFork(streamId));
     }
 
     // ---------------------------------------------------------------------------------------------- reads
@@ -206,19 +245,31 @@ public final class BranchStore implements EventStore {
             return Stream.empty();
         }
         LogPosition fork = record.forkPosition();
+        // Where the parent part ends, so that neither part reads an event of the other: the head row holds it once
+        // the branch has own events in the stream; before that, no own event exists and the fork is looked up.
+        StreamHead head = storage.head(record, streamId).orElse(null);
+        long base = head != null ? head.baseVersion() : baseAtFork(streamId).version();
+        boolean hasOwn = head != null && head.version() > base;
+        int pageSize = (int) Math.min(Branches.PAGE_SIZE, maxCount);
         if (direction == ReadDirection.FORWARDS) {
             long from = Math.max(fromVersion, 1);
-            Stream<RecordedEvent> inherited = parent.readStream(streamId, ReadDirection.FORWARDS, from, maxCount)
-                .takeWhile(event -> !event.position().isAfter(fork));
-            Stream<RecordedEvent> own = Pages.stream(from - 1, Branches.PAGE_SIZE, (after, size) ->
-                storage.readStream(record, streamId, ReadDirection.FORWARDS, after + 1, size), RecordedEvent::version);
+            Stream<RecordedEvent> inherited = from > base ? Stream.empty()
+                : parent.readStream(streamId, ReadDirection.FORWARDS, from, Math.min(maxCount, base - from + 1))
+                    .takeWhile(event -> !event.position().isAfter(fork));
+            Stream<RecordedEvent> own = !hasOwn ? Stream.empty()
+                : Pages.stream(Math.max(from, base + 1) - 1, pageSize, (after, size) ->
+                    storage.readStream(record, streamId, ReadDirection.FORWARDS, after + 1, size),
+                    RecordedEvent::version);
             return Stream.concat(inherited, own).limit(maxCount);
         }
-        Stream<RecordedEvent> own = Pages.stream(fromVersion, Branches.PAGE_SIZE, (atOrBelow, size) ->
-            atOrBelow < 1 ? List.of() : storage.readStream(record, streamId, ReadDirection.BACKWARDS, atOrBelow, size),
-            event -> event.version() - 1);
-        Stream<RecordedEvent> inherited = parent.readStream(streamId, ReadDirection.BACKWARDS, fromVersion,
-            Long.MAX_VALUE).dropWhile(event -> event.position().isAfter(fork));
+        Stream<RecordedEvent> own = !hasOwn || fromVersion <= base ? Stream.empty()
+            : Pages.stream(fromVersion, pageSize, (atOrBelow, size) -> atOrBelow <= base ? List.of()
+                : storage.readStream(record, streamId, ReadDirection.BACKWARDS, atOrBelow, size),
+                event -> event.version() - 1);
+        long inheritedFrom = Math.min(fromVersion, base);
+        Stream<RecordedEvent> inherited = inheritedFrom < 1 ? Stream.empty()
+            : parent.readStream(streamId, ReadDirection.BACKWARDS, inheritedFrom, maxCount)
+                .dropWhile(event -> event.position().isAfter(fork));
         return Stream.concat(own, inherited).limit(maxCount);
     }
 
@@ -283,7 +334,7 @@ public final class BranchStore implements EventStore {
     @Override
     public long streamVersion(String streamId) {
         Objects.requireNonNull(streamId, "streamId");
-        return storage.head(record, streamId).orElseGet(() -> baseAtFork(streamId)).version();
+        return headOrBase(streamId).version();
     }
 
     /**

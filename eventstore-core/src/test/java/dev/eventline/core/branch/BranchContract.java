@@ -123,6 +123,12 @@ public abstract class BranchContract {
         }
     }
 
+    private static List<String> reversed(List<String> list) {
+        List<String> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
     private static List<String> payloads(List<RecordedEvent> events) {
         return events.stream().map(RecordedEvent::payloadAsString).toList();
     }
@@ -192,6 +198,48 @@ public abstract class BranchContract {
             assertThat(byOnes).extracting(RecordedEvent::globalPosition).doesNotHaveDuplicates();
             assertThat(branch.headPosition()).isEqualTo(byOnes.get(byOnes.size() - 1).position());
             assertThat(branch.readAll(branch.headPosition(), 10)).isEmpty();
+        }
+
+        @Test
+        void a_stream_the_parent_kept_writing_after_the_fork_reads_only_up_to_the_fork() {
+            // given a stream of 7 events on main, with another stream's events between them
+            List<LogPosition> positions = new ArrayList<>();
+            positions.add(LogPosition.START);
+            for (int n = 1; n <= 7; n++) {
+                positions.add(append(main, "s", "{\"n\":" + n + "}").lastPosition());
+                append(main, "other", "{\"o\":" + n + "}");
+            }
+            for (int forkVersion = 0; forkVersion <= 7; forkVersion++) {
+                // when a branch forks after version forkVersion of the stream (main wrote the rest later)
+                BranchStore branch = branches.create("at-" + forkVersion, ForkPoint.at(positions.get(forkVersion)));
+                List<String> inherited = new ArrayList<>();
+                for (int n = 1; n <= forkVersion; n++) {
+                    inherited.add("{\"n\":" + n + "}");
+                }
+                // then before any own event it sees versions 1..forkVersion, forwards and backwards
+                assertThat(branch.streamVersion("s")).as("fork at %d", forkVersion).isEqualTo(forkVersion);
+                assertThat(payloads(branch.readStream("s"))).containsExactlyElementsOf(inherited);
+                assertThat(payloads(branch.readStream("s", ReadDirection.BACKWARDS, Long.MAX_VALUE, 100)))
+                    .containsExactlyElementsOf(reversed(inherited));
+                assertThat(payloads(branch.readStream("s", ReadDirection.FORWARDS, forkVersion + 1, 100))).isEmpty();
+                // and its own events continue the stream, read in both directions across the fork
+                branch.append("s", ExpectedVersion.exactly(forkVersion), List.of(event("Noted", "{\"b\":1}"),
+                    event("Noted", "{\"b\":2}")));
+                List<String> all = new ArrayList<>(inherited);
+                all.add("{\"b\":1}");
+                all.add("{\"b\":2}");
+                assertThat(branch.streamVersion("s")).isEqualTo(forkVersion + 2);
+                assertThat(payloads(branch.readStream("s"))).containsExactlyElementsOf(all);
+                assertThat(payloads(branch.readStream("s", ReadDirection.BACKWARDS, Long.MAX_VALUE, 100)))
+                    .containsExactlyElementsOf(reversed(all));
+                int aroundFork = Math.max(0, forkVersion - 1);
+                assertThat(payloads(branch.readStream("s", ReadDirection.BACKWARDS, forkVersion + 1, 2)))
+                    .containsExactlyElementsOf(reversed(all.subList(aroundFork, forkVersion + 1)));
+                assertThat(payloads(branch.readStream("s", ReadDirection.FORWARDS, forkVersion, 2)))
+                    .containsExactlyElementsOf(all.subList(aroundFork, aroundFork + 2));
+                assertThat(branch.verify("s").valid()).isTrue();
+            }
+            assertThat(main.streamVersion("s")).isEqualTo(7);
         }
 
         @Test

@@ -55,6 +55,52 @@ class JdbcBranchStorageTest {
         }
     }
 
+    @Test
+    void h2_reads_a_page_of_branch_events_by_walking_the_index_not_by_sorting_the_whole_branch() throws SQLException {
+        // given a branch with 30 own events in one stream
+        HikariDataSource pool = H2TestDatabases.inMemory();
+        try (pool) {
+            Branches branches = branches(pool);
+            BranchStore branch = branches.create("paged");
+            for (int i = 0; i < 30; i++) {
+                branch.append("s", ExpectedVersion.any(), List.of(EventData.of("Noted", "{\"b\":" + i + "}")));
+            }
+            BranchSql sql = BranchSql.of(Dialect.detect(pool), "", "el_");
+            String id = branch.record().id();
+            long firstNumber = branch.readAll(branch.forkPosition(), 1).get(0).position().position();
+            // when each page read is explained, for a page of 5
+            List<String> plans = List.of(
+                explain(pool, sql.readForwards(), id, "s", 10L, 5),
+                explain(pool, sql.readBackwards(), id, "s", 20L, 5),
+                explain(pool, sql.readAll(), id, firstNumber + 10, 5));
+            // then H2 walks the index in order and stops after the page
+            for (String plan : plans) {
+                assertThat(plan).contains("index sorted");
+                assertThat(scanCount(plan)).as(plan).isLessThanOrEqualTo(6);
+            }
+        }
+    }
+
+    private static String explain(HikariDataSource pool, String statementSql, Object... parameters)
+        throws SQLException {
+        try (Connection connection = pool.getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement("EXPLAIN ANALYZE " + statementSql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getString(1);
+            }
+        }
+    }
+
+    private static long scanCount(String plan) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+        assertThat(matcher.find()).as(plan).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
     private static Branches branches(HikariDataSource pool) {
         JdbcEventStore store = JdbcEventStore.builder(pool).build();
         store.createSchema();

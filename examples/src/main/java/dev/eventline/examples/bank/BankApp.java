@@ -15,13 +15,9 @@ import dev.eventline.examples.bank.app.EventCodec;
 import dev.eventline.examples.bank.app.Health;
 import dev.eventline.examples.bank.app.RecentPositions;
 import dev.eventline.examples.bank.http.HttpApi;
-import dev.eventline.examples.bank.readmodel.AccountBalanceModel;
-import dev.eventline.examples.bank.readmodel.InventoryModel;
-import dev.eventline.examples.bank.readmodel.OrderSummaryModel;
 import dev.eventline.examples.bank.readmodel.BankProjection;
 import dev.eventline.examples.bank.readmodel.ReadModel;
 import dev.eventline.examples.bank.readmodel.ReadModels;
-import dev.eventline.examples.bank.readmodel.UserActivityModel;
 import dev.eventline.projections.JdbcCheckpointStore;
 import dev.eventline.projections.ProjectionRunner;
 import io.javalin.Javalin;
@@ -144,8 +140,7 @@ public final class BankApp implements AutoCloseable {
             ProjectionRunner.Builder runnerBuilder = ProjectionRunner.builder(store)
                 .checkpoints(checkpoints)
                 .meterRegistry(registry);
-            for (ReadModel model : List.of(new AccountBalanceModel(), new OrderSummaryModel(), new InventoryModel(),
-                new UserActivityModel())) {
+            for (ReadModel model : ReadModels.bankModels()) {
                 runnerBuilder.register(new BankProjection(model, codec::decode));
             }
             ProjectionRunner runner = runnerBuilder.build();

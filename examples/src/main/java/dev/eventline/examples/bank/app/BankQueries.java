@@ -70,6 +70,8 @@ public final class BankQueries implements AutoCloseable {
     private final RecentPositions positions;
     private final BankMetrics metrics;
     private final QueryBus bus;
+    /** Whether every query waits for the head of the log as it was on arrival (branches), not only on request. */
+    private final boolean readYourWrites;
 
     /**
      * @param store the event store (for the head of the log)
@@ -82,6 +84,33 @@ public final class BankQueries implements AutoCloseable {
      */
     public BankQueries(EventStore store, DataSource dataSource, ReadModels projections, ReadModelProgress progress,
                        RecentPositions positions, BankMetrics metrics, MeterRegistry registry) {
+        this(store, dataSource, projections, progress, positions, metrics, registry, false);
+    }
+
+    /**
+     * The read side of a branch: every query, with or without {@code consistent_with}, first waits (up to its
+     * timeout) until the read model has reached the branch's head as it was when the query arrived, so a query
+     * always sees the commands that were answered before it. A branch's head is exact (its appends are
+     * serialized), and its read models are private to this process, so the wait is short once they are built.
+     *
+     * @param store the branch (for the head of its log)
+     * @param dataSource the branch's read-model database
+     * @param projections the branch's read models
+     * @param positions the positions the branch's commands appended
+     * @param metrics the meters
+     * @param registry where the query bus's metrics go
+     * @return the query side of the branch
+     */
+    public static BankQueries readingYourWrites(EventStore store, DataSource dataSource, ReadModels projections,
+                                                RecentPositions positions, BankMetrics metrics,
+                                                MeterRegistry registry) {
+        return new BankQueries(store, dataSource, projections, projections, positions, metrics, registry, true);
+    }
+
+    private BankQueries(EventStore store, DataSource dataSource, ReadModels projections, ReadModelProgress progress,
+                        RecentPositions positions, BankMetrics metrics, MeterRegistry registry,
+                        boolean readYourWrites) {
+        this.readYourWrites = readYourWrites;
         this.store = Objects.requireNonNull(store, "store");
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.projections = Objects.requireNonNull(projections, "projections");
@@ -193,12 +222,17 @@ public final class BankQueries implements AutoCloseable {
                 LogPosition target = target(type.projection(), consistentWith, deadline);
                 options = QueryOptions.consistentWith(target, Duration.ofNanos(Math.max(0,
                     deadline - System.nanoTime())));
+            } else if (readYourWrites) {
+                options = QueryOptions.consistentWith(store.headPosition(), timeout);
             }
             Object result;
             try {
                 result = bus.ask(query, options);
             } catch (ReadModelBehindException e) {
-                throw behind(type.projection(), consistentWith);
+                throw consistentWith != null ? behind(type.projection(), consistentWith)
+                    : new ApiException(503, "read_model_behind", "The read model '" + type.projection()
+                        + "' has not caught up with the head of this timeline yet (it is built on the first query "
+                        + "after a start). Retry shortly, or with a longer timeout_ms.");
             }
             outcome = "ok";
             return result;

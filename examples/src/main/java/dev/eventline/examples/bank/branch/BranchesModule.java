@@ -3,6 +3,7 @@ package dev.eventline.examples.bank.branch;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.LogPosition;
+import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.branch.BranchAlreadyExistsException;
 import dev.eventline.core.branch.BranchInUseException;
 import dev.eventline.core.branch.BranchInfo;
@@ -16,10 +17,12 @@ import dev.eventline.examples.bank.BankComponents;
 import dev.eventline.examples.bank.BankDomain;
 import dev.eventline.examples.bank.app.AggregateHandler;
 import dev.eventline.examples.bank.app.AggregateHandlers;
+import dev.eventline.examples.bank.app.BankQueries;
 import dev.eventline.examples.bank.app.BankService;
 import dev.eventline.examples.bank.app.RecentPositions;
 import dev.eventline.examples.bank.http.ApiException;
 import dev.eventline.examples.bank.http.ApiModule;
+import dev.eventline.examples.bank.http.HttpApi;
 import dev.eventline.examples.bank.http.HttpSupport;
 import dev.eventline.jdbc.branch.JdbcBranchStorage;
 import dev.eventline.jdbc.command.JdbcIdempotencyStore;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,8 +63,18 @@ public final class BranchesModule implements ApiModule {
     private final JdbcIdempotencyStore idempotency;
     private final Map<String, Timeline> timelines = new ConcurrentHashMap<>();
 
-    /** A branch's service, for the branch record it was built on (a deleted and re-created name has a new id). */
-    private record Timeline(String branchId, BankService service, CommandBus commands) {
+    /**
+     * A branch's services, for the branch record they were built on (a deleted and re-created name has a new id):
+     * commands and events on the branch's store, and its read models (started by the first query).
+     */
+    private record Timeline(String branchId, BankService service, CommandBus commands, BranchReadModels readModels) {
+        void close() {
+            try {
+                commands.close();
+            } finally {
+                readModels.close();
+            }
+        }
     }
 
     /**
@@ -106,6 +120,38 @@ public final class BranchesModule implements ApiModule {
      * @throws ApiException 404 {@code branch_not_found} when no branch has that name
      */
     public BankService service(String name) {
+        return timeline(name).service();
+    }
+
+    /**
+     * The query side of a branch: the bank's read models run over the branch's timeline into their own
+     * in-memory database, built by the first query (then kept up to date) and dropped with the branch. Every query
+     * sees the commands answered on the branch before it arrived.
+     *
+     * @param name the branch's name
+     * @return its queries
+     * @throws ApiException 404 {@code branch_not_found} when no branch has that name
+     */
+    public BankQueries queries(String name) {
+        Timeline timeline = timeline(name);
+        try {
+            return timeline.readModels().queries();
+        } catch (IllegalStateException dropped) {
+            // deleted (and maybe re-created) by a concurrent request since timeline() looked
+            return timeline(name).readModels().queries();
+        }
+    }
+
+    /**
+     * @param name a branch's name
+     * @return true while the branch's read models run in this process (built by a query, not yet dropped)
+     */
+    boolean hasReadModels(String name) {
+        Timeline timeline = timelines.get(name);
+        return timeline != null && timeline.readModels().isRunning();
+    }
+
+    private Timeline timeline(String name) {
         // One indexed read per request keeps the cache honest when another instance deletes or re-creates a branch.
         BranchStore branch;
         try {
@@ -120,30 +166,34 @@ public final class BranchesModule implements ApiModule {
                 return cached;
             }
             if (cached != null) {
-                cached.commands().close();   // built for an earlier branch of the same name, deleted since
+                cached.close();   // built for an earlier branch of the same name, deleted since
             }
             return build(id, branch);
-        }).service();
+        });
     }
 
     private void evict(String name) {
         Timeline removed = timelines.remove(name);
         if (removed != null) {
-            removed.commands().close();
+            removed.close();
         }
     }
 
-    private Timeline build(String branchId, EventStore store) {
+    private Timeline build(String branchId, BranchStore store) {
         List<AggregateHandler> handlers = AggregateHandlers.create(BankDomain.kinds(), store, components.codec(),
             new InMemorySnapshotStore(), components.config().snapshotFrequency());
         CommandBus commands = AggregateHandlers.commandBus(handlers, components.metrics().registry(), idempotency);
-        var service = new BankService(store, components.codec(), handlers, commands, components.projections(),
-            new RecentPositions(), components.metrics());
-        return new Timeline(branchId, service, commands);
+        var positions = new RecentPositions();
+        var readModels = new BranchReadModels(store.name(), store, components, positions);
+        var service = new BankService(store, components.codec(), handlers, commands, readModels.readModels(),
+            positions, components.metrics());
+        return new Timeline(branchId, service, commands, readModels);
     }
 
     private void create(Context ctx, HttpSupport http) {
-        JsonNode body = http.readObject(ctx);
+        JsonNode body = http.readObject(ctx, true);
+        String parent = parentName(ctx, body);
+        EventStore parentStore = branches.timeline(parent);
         JsonNode nameNode = body.get("name");
         if (nameNode == null || !nameNode.isTextual()) {
             throw ApiException.badRequest("name is required: a string of 1 to 100 letters, digits, '_', '.' or '-'");
@@ -156,13 +206,13 @@ public final class BranchesModule implements ApiModule {
         }
         ForkPoint at = ForkPoint.head();
         if (hasPosition) {
-            at = new ForkPoint.AtPosition(mainPosition(body.get("from_position")));
+            at = new ForkPoint.AtPosition(position(parentStore, body.get("from_position")));
         } else if (hasTime) {
             at = new ForkPoint.AsOf(instant(body.get("from_time")));
         }
         BranchStore branch;
         try {
-            branch = branches.create(name, at);
+            branch = branches.create(name, parent, at);
         } catch (BranchAlreadyExistsException e) {
             throw new ApiException(409, "branch_exists", "A branch named '" + abbreviate(name) + "' exists already. "
                 + "Pick another name, or delete it first.");
@@ -172,11 +222,35 @@ public final class BranchesModule implements ApiModule {
         evict(name);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("name", branch.name());
+        answer.put("parent", branch.parentName());
         answer.put("fork_position", branch.forkPosition().position());
         http.json(ctx, 201, answer);
     }
 
-    private LogPosition mainPosition(JsonNode node) {
+    /**
+     * The parent a new branch forks from: the request's {@code branch} field or {@code X-Branch} header (the
+     * timeline the request works on, as for every other endpoint), the main timeline without either.
+     */
+    private static String parentName(Context ctx, JsonNode body) {
+        String header = ctx.header(HttpApi.BRANCH_HEADER);
+        if (header != null && header.isBlank()) {
+            header = null;
+        }
+        JsonNode node = body.get("branch");
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw ApiException.badRequest("branch must be a string: the name of the parent branch");
+        }
+        String field = node == null || node.isNull() ? null : node.asText();
+        if (header != null && field != null && !header.equals(field)) {
+            throw ApiException.badRequest("branch ('" + abbreviate(field) + "') and the X-Branch header ('"
+                + abbreviate(header) + "') differ; send one of them");
+        }
+        String name = field != null ? field : header;
+        return name == null || name.isEmpty() ? Branches.MAIN : name;
+    }
+
+    /** The log position of the event with global position {@code node} on a timeline (0: before every event). */
+    private LogPosition position(EventStore timeline, JsonNode node) {
         if (!node.canConvertToExactIntegral() || !node.canConvertToLong() || node.asLong() < 0) {
             throw ApiException.badRequest("from_position must be a global position, 0 or more (from_position: "
                 + abbreviate(node.toString()) + ")");
@@ -185,9 +259,24 @@ public final class BranchesModule implements ApiModule {
         if (position == 0) {
             return LogPosition.START;
         }
-        return storage.mainPositionOf(position).orElseThrow(() -> ApiException.badRequest("from_position " + position
-            + " is not the global position of an event on the main timeline; use a global_position an append or "
-            + "command answered, or 0 for an empty branch"));
+        return positionOf(timeline, position).orElseThrow(() -> ApiException.badRequest("from_position " + position
+            + " is not the global position of an event on the parent timeline; use a global_position an append or "
+            + "command answered there, or 0 for an empty branch"));
+    }
+
+    /**
+     * On PostgreSQL a log position also carries the writing transaction, so a bare number is looked up: among the
+     * branch's own events first, then on its parent up to the fork.
+     */
+    private Optional<LogPosition> positionOf(EventStore timeline, long number) {
+        if (!(timeline instanceof BranchStore branch)) {
+            return storage.mainPositionOf(number);
+        }
+        List<RecordedEvent> own = storage.readAll(branch.record(), number - 1, 1);
+        if (!own.isEmpty() && own.get(0).position().position() == number) {
+            return Optional.of(own.get(0).position());
+        }
+        return positionOf(branch.parent(), number).filter(inherited -> !inherited.isAfter(branch.forkPosition()));
     }
 
     private static Instant instant(JsonNode node) {

@@ -60,8 +60,8 @@ public final class HttpApi {
     /** The header naming the branch (timeline) a request works on. */
     public static final String BRANCH_HEADER = "X-Branch";
     private static final String MAIN_TIMELINE = "main";
-    private static final List<String> BRANCH_AWARE = List.of("/api/v1/commands", "/api/v1/events", "/api/v1/replay",
-        "/api/v1/temporal-query", "/api/v1/integrity");
+    private static final List<String> BRANCH_AWARE = List.of("/api/v1/commands", "/api/v1/queries", "/api/v1/events",
+        "/api/v1/replay", "/api/v1/temporal-query", "/api/v1/integrity", "/api/v1/branches");
 
     private final BankService service;
     private final BankQueries queries;
@@ -72,6 +72,10 @@ public final class HttpApi {
     private final Set<String> unbuilt = new CopyOnWriteArraySet<>(Set.of("/api/v1/sagas", "/api/v1/branches"));
     /** Resolves a branch name to the service on that timeline; set by a module that serves branches. */
     private volatile Function<String, BankService> timelines = name -> {
+        throw branchesNotImplemented();
+    };
+    /** Resolves a branch name to the queries over that timeline's read models; set with {@link #timelines}. */
+    private volatile Function<String, BankQueries> timelineQueries = name -> {
         throw branchesNotImplemented();
     };
 
@@ -134,6 +138,7 @@ public final class HttpApi {
         for (ApiModule module : modules) {
             if (module instanceof BranchesModule branches) {
                 timelines = branches::service;
+                timelineQueries = branches::queries;
             }
             module.register(app, http);
             unbuilt.removeAll(module.servedPrefixes());
@@ -223,7 +228,8 @@ public final class HttpApi {
     }
 
     private void query(Context ctx) throws SQLException, InterruptedException {
-        Fields body = Fields.of(http.readObject(ctx), "");
+        Fields body = Fields.of(http.readObject(ctx, true), "");
+        String branch = branchName(ctx, body);
         String queryType = body.text("query_type");
         Fields filters = body.has("filters") ? body.object("filters") : Fields.of(Json.mapper().createObjectNode(),
             "filters");
@@ -242,7 +248,7 @@ public final class HttpApi {
             }
             timeout = Duration.ofMillis(millis);
         }
-        Object result = queries.run(queryType, new QueryFilters(filters), projection, consistentWith, timeout);
+        Object result = (branch == null ? queries : timelineQueries.apply(branch)).run(queryType, new QueryFilters(filters), projection, consistentWith, timeout);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("result", result);
         http.json(ctx, 200, answer);
@@ -388,14 +394,9 @@ public final class HttpApi {
     }
 
     static ApiException branchNotSupported(String path) {
-        if (path.equals("/api/v1/queries") || path.startsWith("/api/v1/queries/")) {
-            return ApiException.badRequest("Queries on branches are not supported yet: the read models follow the "
-                + "main timeline only. Use the events, replay or temporal-query endpoints with the branch, or leave "
-                + "out \"branch\" and X-Branch to query the main timeline.");
-        }
         return ApiException.badRequest("This endpoint (" + Fields.abbreviate(path) + ") works on the main timeline "
-            + "only; leave out \"branch\" and X-Branch. Branches apply to commands, events, replay, temporal-query "
-            + "and integrity.");
+            + "only; leave out \"branch\" and X-Branch. Branches apply to commands, queries, events, replay, "
+            + "temporal-query, integrity and the creation of branches (as the parent).");
     }
 
     static ApiException branchesNotImplemented() {

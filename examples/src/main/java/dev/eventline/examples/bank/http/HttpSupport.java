@@ -47,7 +47,7 @@ public final class HttpSupport {
      * @param branchAware whether the endpoint handles a {@code branch} field itself (else the field is refused)
      * @return the body, a JSON object
      */
-    JsonNode readObject(Context ctx, boolean branchAware) {
+    public JsonNode readObject(Context ctx, boolean branchAware) {
         byte[] body = readBody(ctx);
         if (body.length == 0) {
             throw new ApiException(400, "invalid_json", "The request body is empty; send a JSON object.");

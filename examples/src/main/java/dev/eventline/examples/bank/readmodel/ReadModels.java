@@ -39,6 +39,16 @@ public final class ReadModels implements ReadModelProgress {
     }
 
     /**
+     * The bank's read models, new instances: what the application runs over main, and over each branch.
+     *
+     * @return {@code account_balance}, {@code order_summary}, {@code inventory} and {@code user_activity}
+     */
+    public static List<ReadModel> bankModels() {
+        return List.of(new AccountBalanceModel(), new OrderSummaryModel(), new InventoryModel(),
+            new UserActivityModel());
+    }
+
+    /**
      * The committed checkpoint of a read model: what the query cache compares against.
      *
      * @param readModel a read model's name

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Branches over HTTP: what-if timelines that never change the main one, and survive a restart. */
+/**
+ * Branches over HTTP: what-if timelines that never change the main one, and survive a restart (with their read
+ * models, rebuilt by the first query).
+ */
 class BankBranchesApiTest {
 
     @TempDir
@@ -151,9 +154,9 @@ class BankBranchesApiTest {
         assertThat(http.post("/api/v1/branches", "{\"name\":\"x\",\"from_position\":1,\"from_time\":"
             + "\"2026-01-01T00:00:00Z\"}").status()).isEqualTo(400);
         Response query = http.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
-            + "{\"account_id\":\"acc-br\"},\"branch\":\"dup\"}");
-        assertThat(query.status()).isEqualTo(400);
-        assertThat(query.errorMessage()).contains("Queries on branches are not supported yet");
+            + "{\"account_id\":\"acc-none\"},\"branch\":\"dup\"}");
+        assertThat(query.status()).as(query.body()).isEqualTo(404);
+        assertThat(query.errorCode()).isEqualTo("account_not_found");
     }
 
     @Test
@@ -165,6 +168,7 @@ class BankBranchesApiTest {
             assertThat(client.post("/api/v1/branches", "{\"name\":\"kept\"}").status()).isEqualTo(201);
             assertThat(client.post("/api/v1/commands", "{\"command_type\":\"DepositMoney\",\"aggregate_id\":"
                 + "\"acc-keep\",\"data\":{\"amount\":7}}", "X-Branch", "kept").status()).isEqualTo(200);
+            assertThat(queriedBalance(client, "kept")).isEqualByComparingTo("17");
         }
 
         // when the bank restarts
@@ -178,7 +182,22 @@ class BankBranchesApiTest {
             assertThat(balance(branchReplay)).isEqualByComparingTo("17");
             Response mainReplay = client.post("/api/v1/replay", "{\"aggregate_id\":\"acc-keep\"}");
             assertThat(balance(mainReplay)).isEqualByComparingTo("10");
+
+            // and its read models are rebuilt by the first query, then follow its new commands
+            assertThat(queriedBalance(client, "kept")).isEqualByComparingTo("17");
+            assertThat(client.post("/api/v1/commands", "{\"command_type\":\"DepositMoney\",\"aggregate_id\":"
+                + "\"acc-keep\",\"data\":{\"amount\":3}}", "X-Branch", "kept").status()).isEqualTo(200);
+            assertThat(queriedBalance(client, "kept")).isEqualByComparingTo("20");
+            Response onMain = client.query("GetAccountBalance", "{\"account_id\":\"acc-keep\"}", 1);
+            assertThat(onMain.json().path("result").path("balance").decimalValue()).isEqualByComparingTo("10");
         }
+    }
+
+    private static java.math.BigDecimal queriedBalance(TestClient client, String branch) {
+        Response response = client.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
+            + "{\"account_id\":\"acc-keep\"},\"timeout_ms\":30000}", "X-Branch", branch);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().path("result").path("balance").decimalValue();
     }
 
     private static Response replay(String aggregateId, String branch) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Branches on PostgreSQL, where a log position carries the writing transaction: a branch forked at a main
- * {@code global_position} sees exactly the events up to it.
+ * {@code global_position} sees exactly the events up to it, in its events and in its read models.
  */
 class BranchesOnPostgresTest {
 
@@ -54,6 +54,14 @@ class BranchesOnPostgresTest {
             assertThat(onBranch.json().path("state").path("balance").decimalValue()).isEqualByComparingTo("15");
             Response onMain = http.post("/api/v1/replay", "{\"aggregate_id\":\"acc-a\"}");
             assertThat(onMain.json().path("state").path("balance").decimalValue()).isEqualByComparingTo("10");
+            // and its read models (over the branch's timeline on PostgreSQL) agree
+            Response queried = http.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
+                + "{\"account_id\":\"acc-a\"}}", "X-Branch", "early");
+            assertThat(queried.status()).as(queried.body()).isEqualTo(200);
+            assertThat(queried.json().path("result").path("balance").decimalValue()).isEqualByComparingTo("15");
+            Response notYet = http.post("/api/v1/queries", "{\"query_type\":\"GetAccountBalance\",\"filters\":"
+                + "{\"account_id\":\"acc-b\"}}", "X-Branch", "early");
+            assertThat(notYet.status()).as(notYet.body()).isEqualTo(404);
         }
     }
 
