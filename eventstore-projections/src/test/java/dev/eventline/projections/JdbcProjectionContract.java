@@ -106,32 +106,6 @@ abstract class JdbcProjectionContract {
     }
 
     @Test
-    void owners_killed_at_random_points_leave_every_event_applied_exactly_once() throws Exception {
-        // given: O-5 / P-1, K = 10 owners killed at random points, each followed by a new owner on a new pool
-        var filled = TestEvents.fill(store(), 10, 2_000);
-        java.util.Random random = new java.util.Random(42);
-        Duration lease = Duration.ofMillis(200);
-        for (int k = 0; k < 10; k++) {
-            KillableDataSource pool = new KillableDataSource(newPool());
-            var runner = runner(pool).leaseTimeout(lease).batchSize(50).register(JdbcBalances.projection()).build();
-            runner.start();
-            Thread.sleep(10 + random.nextInt(50));
-            // when
-            pool.kill();
-            runner.close();
-        }
-        DataSource survivor = newPool();
-        try (var runner = runner(survivor).leaseTimeout(lease).register(JdbcBalances.projection()).build()) {
-            runner.start();
-            // then: the read model equals a fold of all events, and the checkpoint is the last applied event
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
-            assertThat(JdbcBalances.appliedEvents(survivor)).isEqualTo(2_000);
-            assertThat(JdbcBalances.total(survivor)).isEqualTo(filled.sum());
-            assertThat(checkpoints(survivor).load(JdbcBalances.NAME)).isEqualTo(filled.last());
-        }
-    }
-
-    @Test
     void another_instance_takes_over_when_the_owner_dies_mid_batch_with_nothing_lost_or_doubled() throws Exception {
         // given: the owner blocks in the middle of a batch, then its process dies
         TestEvents.fill(store(), 10, 2_000);

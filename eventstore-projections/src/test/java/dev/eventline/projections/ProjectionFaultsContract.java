@@ -71,17 +71,27 @@ abstract class ProjectionFaultsContract {
         return ProjectionRunner.builder(store()).checkpoints(checkpoints(dataSource)).pollInterval(FAST_POLL);
     }
 
-    /** @return every event of the log, in order */
-    private List<RecordedEvent> log() {
-        try (var all = store().readAll(LogPosition.START)) {
-            return all.toList();
-        }
+    /**
+     * @param last the position of the last event appended
+     * @return every event of the log up to it, in order; waits until it is settled (on PostgreSQL a reader sees
+     *     nothing past a transaction still open, such as a projector's)
+     */
+    private List<RecordedEvent> log(LogPosition last) {
+        List<List<RecordedEvent>> read = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            try (var all = store().readAll(LogPosition.START)) {
+                List<RecordedEvent> events = all.filter(e -> e.position().compareTo(last) <= 0).toList();
+                read.add(0, events);
+                return !events.isEmpty() && events.get(events.size() - 1).position().equals(last);
+            }
+        });
+        return read.get(0);
     }
 
-    /** @return the balances a fold of the whole log gives, recomputed from scratch */
-    private Map<String, Long> fold() {
+    /** @return the balances a fold of the log up to {@code last} gives, recomputed from scratch */
+    private Map<String, Long> fold(LogPosition last) {
         Map<String, Long> balances = new TreeMap<>();
-        for (RecordedEvent event : log()) {
+        for (RecordedEvent event : log(last)) {
             balances.merge(event.streamId(), TestEvents.signedCents(event), Long::sum);
         }
         return balances;
@@ -107,8 +117,8 @@ abstract class ProjectionFaultsContract {
         throws Exception {
         // given: a log of 3,000 deposits over 10 accounts
         long began = System.nanoTime();
-        TestEvents.fill(store(), 10, 3_000);
-        List<RecordedEvent> log = log();
+        LogPosition lastAppended = TestEvents.fill(store(), 10, 3_000).last();
+        List<RecordedEvent> log = log(lastAppended);
         Random random = new Random(50);
         Duration lease = Duration.ofMillis(150);
         int killedMidWay = 0;
@@ -134,8 +144,8 @@ abstract class ProjectionFaultsContract {
             }
             if (upToCheckpoint == log.size()) {
                 // the log is done: add more, so that later kills land mid-way again
-                TestEvents.fill(store(), 10, 300);
-                log = log();
+                lastAppended = TestEvents.fill(store(), 10, 300).last();
+                log = log(lastAppended);
             }
         }
         DataSource survivor = newPool();
@@ -143,7 +153,7 @@ abstract class ProjectionFaultsContract {
             runner.start();
             // then: the read model equals a recomputation from scratch, and the checkpoint is the last event
             assertThat(runner.awaitPosition(JdbcBalances.NAME, last(log), WAIT)).isTrue();
-            assertThat(readModel(survivor)).isEqualTo(fold());
+            assertThat(readModel(survivor)).isEqualTo(fold(lastAppended));
             assertThat(JdbcBalances.appliedEvents(survivor)).isEqualTo(log.size());
             assertThat(checkpoints(survivor).load(JdbcBalances.NAME)).isEqualTo(last(log));
         }
@@ -199,7 +209,7 @@ abstract class ProjectionFaultsContract {
             assertThat(parked).extracting(DeadLetter::version)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(5, 20).boxed().toList());
             assertThat(parked.get(0).error()).contains("poison event account-7@5");
-            Map<String, Long> expected = fold();
+            Map<String, Long> expected = fold(last(appended));
             Map<String, Long> model = readModel(pool);
             for (int s = 0; s < 50; s++) {
                 String stream = "account-" + s;
@@ -258,6 +268,7 @@ abstract class ProjectionFaultsContract {
         int staleRefused = 0;
         int handovers = 0;
         long written = 0;
+        LogPosition lastAppended = null;
         try (first; second) {
             first.start();
             second.start();
@@ -270,7 +281,8 @@ abstract class ProjectionFaultsContract {
                 for (int i = 0; i < 20; i++) {
                     batch.add(deposited(1));
                 }
-                store().append("account-" + (written % 7), ExpectedVersion.any(), batch);
+                lastAppended = JdbcProjectionContract.last(
+                    store().append("account-" + (written % 7), ExpectedVersion.any(), batch));
                 written += batch.size();
                 String owner = observer.lease(JdbcBalances.NAME).map(Lease::owner).orElse(null);
                 if (owner != null && lastOwner != null && !owner.equals(lastOwner)) {
@@ -290,12 +302,21 @@ abstract class ProjectionFaultsContract {
                 Thread.sleep(20);
             }
             // then: every event applied exactly once (applied_event's key would have failed a double application)
-            LogPosition head = last(log());
-            await().atMost(WAIT).until(() -> observer.load(JdbcBalances.NAME).equals(head));
-            assertThat(first.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
-            assertThat(second.status(JdbcBalances.NAME).state()).isNotEqualTo(ProjectionState.FAILED);
+            LogPosition head = lastAppended;
+            long waitUntil = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < waitUntil && !observer.load(JdbcBalances.NAME).equals(head)
+                && first.status(JdbcBalances.NAME).state() != ProjectionState.FAILED
+                && second.status(JdbcBalances.NAME).state() != ProjectionState.FAILED) {
+                Thread.sleep(50);
+            }
+            String diagnosis = "checkpoint " + observer.load(JdbcBalances.NAME) + ", head " + head + ", lease "
+                + observer.lease(JdbcBalances.NAME) + ", first " + first.status(JdbcBalances.NAME) + ", second "
+                + second.status(JdbcBalances.NAME);
+            assertThat(first.status(JdbcBalances.NAME).state()).as(diagnosis).isNotEqualTo(ProjectionState.FAILED);
+            assertThat(second.status(JdbcBalances.NAME).state()).as(diagnosis).isNotEqualTo(ProjectionState.FAILED);
+            assertThat(observer.load(JdbcBalances.NAME)).as(diagnosis).isEqualTo(head);
             assertThat(JdbcBalances.appliedEvents(firstPool)).isEqualTo(written);
-            assertThat(readModel(firstPool)).isEqualTo(fold());
+            assertThat(readModel(firstPool)).isEqualTo(fold(head));
         }
         int byFirst = appliedBy.getOrDefault("first", new AtomicInteger()).get();
         int bySecond = appliedBy.getOrDefault("second", new AtomicInteger()).get();
@@ -336,6 +357,7 @@ abstract class ProjectionFaultsContract {
         Random random = new Random(5);
         Duration lease = Duration.ofMillis(150);
         AtomicLong written = new AtomicLong();
+        LogPosition lastAppended = null;
         int cuts = 0;
         int threadKills = 0;
         KillableDataSource pool = new KillableDataSource(newPool());
@@ -355,8 +377,8 @@ abstract class ProjectionFaultsContract {
                     runner.start();
                 }
                 for (int i = 0; i < 5; i++) {
-                    store().append("account-" + random.nextInt(5), ExpectedVersion.any(),
-                        List.of(deposited(1), deposited(2), deposited(3)));
+                    lastAppended = JdbcProjectionContract.last(store().append("account-" + random.nextInt(5),
+                        ExpectedVersion.any(), List.of(deposited(1), deposited(2), deposited(3))));
                     written.addAndGet(3);
                 }
                 Thread.sleep(random.nextInt(40));
@@ -381,13 +403,13 @@ abstract class ProjectionFaultsContract {
                 runner.start();
             }
             // then
-            LogPosition head = last(log());
+            LogPosition head = lastAppended;
             assertThat(runner.awaitPosition(JdbcBalances.NAME, head, WAIT)).isTrue();
             assertThat(runner.awaitPosition("external_mailer", head, WAIT)).isTrue();
             DataSource check = newPool();
             assertThat(JdbcBalances.appliedEvents(check)).isEqualTo(written.get());
-            assertThat(readModel(check)).isEqualTo(fold());
-            List<UUID> all = log().stream().map(RecordedEvent::eventId).toList();
+            assertThat(readModel(check)).isEqualTo(fold(head));
+            List<UUID> all = log(head).stream().map(RecordedEvent::eventId).toList();
             long lost = all.stream().filter(id -> !externalDeliveries.containsKey(id)).count();
             long duplicates = externalDeliveries.values().stream().mapToLong(c -> c.get() - 1L).sum();
             assertThat(lost).isZero();

@@ -105,11 +105,9 @@ class ProcessKilledMidSagaTest {
             }
             // then: a last application finishes every saga and the projection catches up
             int transfers = KILLS * TRANSFERS_PER_CYCLE;
+            List<SagaInstance> sagas = new ArrayList<>();
             try (SagaRunner runner = SagaRunner.builder(store, bank).register(SAGA)
-                    .pollInterval(Duration.ofMillis(20)).build();
-                 ProjectionRunner projections = ProjectionRunner.builder(store).checkpoints(checkpoints)
-                    .leaseTimeout(SagaKillChild.LEASE).pollInterval(Duration.ofMillis(20))
-                    .register(BankReadModel.projection(Duration.ZERO)).build()) {
+                    .pollInterval(Duration.ofMillis(20)).build()) {
                 runner.start();
                 for (int n = 0; n < transfers; n++) {
                     // a saga whose start the kill interrupted is started now (starting is idempotent per id)
@@ -118,10 +116,16 @@ class ProcessKilledMidSagaTest {
                 await().atMost(Duration.ofSeconds(120)).until(() -> runner.isCaughtUp()
                     && runner.list(SAGA.name()).size() == transfers
                     && runner.list(SAGA.name()).stream().allMatch(s -> s.status().isFinal()));
+                for (int n = 0; n < transfers; n++) {
+                    sagas.add(runner.find("k-" + n).orElseThrow());
+                }
+            }
+            LogPosition head = store.headPosition();
+            try (ProjectionRunner projections = ProjectionRunner.builder(store).checkpoints(checkpoints)
+                    .leaseTimeout(SagaKillChild.LEASE).pollInterval(Duration.ofMillis(20))
+                    .register(BankReadModel.projection(Duration.ZERO)).build()) {
                 projections.start();
-                assertThat(projections.awaitPosition(BankReadModel.NAME, store.headPosition(), Duration.ofSeconds(60)))
-                    .isTrue();
-
+                assertThat(projections.awaitPosition(BankReadModel.NAME, head, Duration.ofSeconds(60))).isTrue();
                 // each saga step applied exactly once: per saga, one withdrawal, and one deposit (to the target
                 // when completed, the refund to the source when compensated)
                 Map<String, List<RecordedEvent>> bySaga = new HashMap<>();
@@ -141,7 +145,7 @@ class ProcessKilledMidSagaTest {
                 }
                 int compensated = 0;
                 for (int n = 0; n < transfers; n++) {
-                    SagaInstance instance = runner.find("k-" + n).orElseThrow();
+                    SagaInstance instance = sagas.get(n);
                     var t = transfer(n, ACCOUNTS);
                     List<RecordedEvent> steps = bySaga.getOrDefault("k-" + n, List.of());
                     boolean toClosed = n % 7 == 3;
@@ -156,7 +160,7 @@ class ProcessKilledMidSagaTest {
                 // the read model equals a fold of all events, each applied once
                 assertThat(BankReadModel.balances(pool)).isEqualTo(fold);
                 assertThat(BankReadModel.applied(pool)).isEqualTo(bankEvents);
-                assertThat(checkpoints.load(BankReadModel.NAME)).isEqualTo(store.headPosition());
+                assertThat(checkpoints.load(BankReadModel.NAME)).isEqualTo(head);
                 long total = fold.values().stream().mapToLong(Long::longValue).sum();
                 assertThat(total).isEqualTo(OPENING_BALANCE * ACCOUNTS);
                 System.out.printf("[reliability] F-5 (%s): %d application JVMs killed with SIGKILL (%d with the "

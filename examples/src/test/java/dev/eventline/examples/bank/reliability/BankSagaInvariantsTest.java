@@ -38,8 +38,10 @@ class BankSagaInvariantsTest {
 
     private static final boolean EXTENDED = Boolean.getBoolean("eventline.extended");
     private static final int CLIENTS = 8;
-    /** 160 took 14 s here (plus the app's start): CI runs 80 to stay within the suite's time budget. */
-    private static final int SAGAS = EXTENDED ? 80_000 : 80;
+    /** See the class comment for why CI runs fewer than the plan's 1,000. */
+    static final int CI_SAGAS = 200;
+    static final int EXTENDED_SAGAS = 80_000;
+    private static final int SAGAS = Integer.getInteger("eventline.b1.sagas", EXTENDED ? EXTENDED_SAGAS : CI_SAGAS);
     private static final int ACCOUNTS = 20;
     private static final BigDecimal OPENING = new BigDecimal("500.00");
     private static final String CLOSED = "acc-s-closed";
