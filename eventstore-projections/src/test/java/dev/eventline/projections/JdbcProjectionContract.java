@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class JdbcProjectionContract {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
+    /** Generous: the shared CI machines run at load averages of 20-30; a timeout, never a timing assertion. */
+    static final Duration WAIT = Duration.ofSeconds(120);
     static final Duration FAST_POLL = Duration.ofMillis(10);
 
     /** @return a new connection pool on this test's database (each call: another pool, as another JVM would have) */
