@@ -123,20 +123,24 @@ abstract class ProjectionFaultsContract {
         Duration lease = Duration.ofMillis(150);
         int killedMidWay = 0;
         DataSource check = newPool();
-        // when: K times, a projector starts on a new pool and its process dies a random 5-60 ms later
+        JdbcCheckpointStore leases = checkpoints(check);
+        // when: K times, a projector starts on a new pool and its process dies soon after
         for (int k = 0; k < P1_KILLS; k++) {
             DataSource raw = newPool();
             KillableDataSource pool = new KillableDataSource(raw);
             var runner = runner(pool).leaseTimeout(lease).batchSize(10 + random.nextInt(90))
                 .register(JdbcBalances.projection()).build();
             runner.start();
-            Thread.sleep(5 + random.nextInt(55));
+            // the process dies a random 5-100 ms after it took over (the dead one's lease lapses first)
+            await().atMost(WAIT).until(() -> leases.lease(JdbcBalances.NAME).map(Lease::owner)
+                .filter(runner.ownerId()::equals).isPresent());
+            Thread.sleep(5 + random.nextInt(95));
             pool.kill();
             runner.close();
             ((AutoCloseable) raw).close();
             // then, after every kill: the checkpoint is the last applied event; exactly the events up to it are
             // applied (the committed rows are a prefix of the log)
-            LogPosition checkpoint = checkpoints(check).load(JdbcBalances.NAME);
+            LogPosition checkpoint = leases.load(JdbcBalances.NAME);
             long upToCheckpoint = log.stream().filter(e -> e.position().compareTo(checkpoint) <= 0).count();
             assertThat(JdbcBalances.appliedEvents(check)).as("kill %d", k).isEqualTo(upToCheckpoint);
             if (upToCheckpoint > 0 && upToCheckpoint < log.size()) {
