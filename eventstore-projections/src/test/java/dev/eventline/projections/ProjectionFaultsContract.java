@@ -128,13 +128,13 @@ abstract class ProjectionFaultsContract {
         for (int k = 0; k < P1_KILLS; k++) {
             DataSource raw = newPool();
             KillableDataSource pool = new KillableDataSource(raw);
-            var runner = runner(pool).leaseTimeout(lease).batchSize(10 + random.nextInt(90))
+            var runner = runner(pool).leaseTimeout(lease).batchSize(5 + random.nextInt(20))
                 .register(JdbcBalances.projection()).build();
             runner.start();
-            // the process dies a random 5-100 ms after it took over (the dead one's lease lapses first)
+            // the process dies a random 0-50 ms after it took over (the dead one's lease lapses first)
             await().atMost(WAIT).until(() -> leases.lease(JdbcBalances.NAME).map(Lease::owner)
                 .filter(runner.ownerId()::equals).isPresent());
-            Thread.sleep(5 + random.nextInt(95));
+            Thread.sleep(random.nextInt(50));
             pool.kill();
             runner.close();
             ((AutoCloseable) raw).close();
@@ -148,7 +148,7 @@ abstract class ProjectionFaultsContract {
             }
             if (upToCheckpoint == log.size()) {
                 // the log is done: add more, so that later kills land mid-way again
-                lastAppended = TestEvents.fill(store(), 10, 300).last();
+                lastAppended = TestEvents.fill(store(), 10, 3_000).last();
                 log = log(lastAppended);
             }
         }
