@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class JdbcProjectionContract {
 
-    static final Duration WAIT = Duration.ofSeconds(30);
+    /** Generous: the shared CI machines run at load averages of 20-30; a timeout, never a timing assertion. */
+    static final Duration WAIT = Duration.ofSeconds(120);
     static final Duration FAST_POLL = Duration.ofMillis(10);
 
     /** @return a new connection pool on this test's database (each call: another pool, as another JVM would have) */
@@ -102,32 +103,6 @@ abstract class JdbcProjectionContract {
             assertThat(parked).allMatch(letter -> letter.streamId().equals("account-2"));
             assertThat(JdbcBalances.appliedEvents(pool)).isEqualTo(2_000 - parked.size());
             assertThat(batchCalls.get()).isGreaterThanOrEqualTo(4).isLessThan(2_000 / 10);
-        }
-    }
-
-    @Test
-    void owners_killed_at_random_points_leave_every_event_applied_exactly_once() throws Exception {
-        // given: O-5 / P-1, K = 10 owners killed at random points, each followed by a new owner on a new pool
-        var filled = TestEvents.fill(store(), 10, 2_000);
-        java.util.Random random = new java.util.Random(42);
-        Duration lease = Duration.ofMillis(200);
-        for (int k = 0; k < 10; k++) {
-            KillableDataSource pool = new KillableDataSource(newPool());
-            var runner = runner(pool).leaseTimeout(lease).batchSize(50).register(JdbcBalances.projection()).build();
-            runner.start();
-            Thread.sleep(10 + random.nextInt(50));
-            // when
-            pool.kill();
-            runner.close();
-        }
-        DataSource survivor = newPool();
-        try (var runner = runner(survivor).leaseTimeout(lease).register(JdbcBalances.projection()).build()) {
-            runner.start();
-            // then: the read model equals a fold of all events, and the checkpoint is the last applied event
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
-            assertThat(JdbcBalances.appliedEvents(survivor)).isEqualTo(2_000);
-            assertThat(JdbcBalances.total(survivor)).isEqualTo(filled.sum());
-            assertThat(checkpoints(survivor).load(JdbcBalances.NAME)).isEqualTo(filled.last());
         }
     }
 

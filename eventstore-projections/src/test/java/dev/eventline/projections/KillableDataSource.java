@@ -54,6 +54,23 @@ final class KillableDataSource implements DataSource {
         }
     }
 
+    /**
+     * Aborts one open connection picked at random, as a network cut or a terminated backend would: its
+     * transaction rolls back and its next use fails; the pool keeps working.
+     *
+     * @return true when there was an open connection to abort
+     */
+    boolean abortOne(java.util.Random random) {
+        var connections = new java.util.ArrayList<>(open);
+        if (connections.isEmpty()) {
+            return false;
+        }
+        Connection victim = connections.get(random.nextInt(connections.size()));
+        open.remove(victim);
+        abort(victim);
+        return true;
+    }
+
     private static void abort(Connection connection) {
         try {
             connection.abort(Runnable::run);

@@ -90,7 +90,7 @@ final class EventSourcedBank implements SagaCommandDispatcher {
         }
     }
 
-    private static long signedAmount(RecordedEvent event) {
+    static long signedAmount(RecordedEvent event) {
         String json = event.payloadAsString();
         if (!json.contains("\"amount\"")) {
             return 0;

@@ -18,22 +18,27 @@ final class TransferSagas {
     static final Duration APPROVAL_TIMEOUT = Duration.ofMinutes(5);
 
     /** Withdraw, then deposit; a failed deposit is compensated by a refund. The whole saga class: 12 lines. */
-    static final SagaType<Transfer> TRANSFER = SagaType.builder("TransferSaga", Transfer.class)
-        .startedBy(Transfer.class, (transfer, saga) -> {
-            saga.send("withdraw", new TestBank.Withdraw(transfer.from(), transfer.amount()));
-            saga.scheduleDeadline("timeout", TIMEOUT);
-            return transfer;
-        })
-        .onStepCompleted("withdraw", (transfer, saga) -> {
-            saga.send("deposit", new TestBank.Deposit(transfer.to(), transfer.amount()));
-            return transfer;
-        })
-        .onStepCompleted("deposit", (transfer, saga) -> {
-            saga.complete();
-            return transfer;
-        })
-        .compensation("withdraw", transfer -> new TestBank.Deposit(transfer.from(), transfer.amount()))
-        .build();
+    static final SagaType<Transfer> TRANSFER = transfer(TIMEOUT);
+
+    /** @param timeout when an unfinished transfer gives up and refunds */
+    static SagaType<Transfer> transfer(Duration timeout) {
+        return SagaType.builder("TransferSaga", Transfer.class)
+            .startedBy(Transfer.class, (transfer, saga) -> {
+                saga.send("withdraw", new TestBank.Withdraw(transfer.from(), transfer.amount()));
+                saga.scheduleDeadline("timeout", timeout);
+                return transfer;
+            })
+            .onStepCompleted("withdraw", (transfer, saga) -> {
+                saga.send("deposit", new TestBank.Deposit(transfer.to(), transfer.amount()));
+                return transfer;
+            })
+            .onStepCompleted("deposit", (transfer, saga) -> {
+                saga.complete();
+                return transfer;
+            })
+            .compensation("withdraw", transfer -> new TestBank.Deposit(transfer.from(), transfer.amount()))
+            .build();
+    }
 
     /** Started by an event; after the withdrawal it waits for an approval event, or times out and refunds. */
     static final SagaType<TransferRequested> APPROVED_TRANSFER =

@@ -15,6 +15,11 @@ import java.util.Objects;
  * policy at all is denied, so a newly added command is never open by accident. A denial throws
  * {@link UnauthorizedException}: no handler runs and nothing is written.
  * <p>
+ * It judges the principal, not the tenant or the command id: with tenants, put a {@link TenantIsolationMiddleware}
+ * before it (the principal must belong to the message's tenant) and scope stream ids with {@link TenantStreams};
+ * with sagas (whose command ids are deterministic), put a {@link CommandIdScopeMiddleware} before the idempotency
+ * middleware, so that an outside caller reusing a saga's command id sends only its own command, judged here.
+ * <p>
  * Works on both buses. Thread-safety: immutable after {@link Builder#build()} and safe for concurrent use.
  * <pre>{@code
  * var authorization = AuthorizationMiddleware.builder()

@@ -416,6 +416,184 @@ class BankBadInputTest {
         }
     }
 
+    @Nested
+    class X3_slow_and_oversized_bodies {
+
+        private static final String JSON = "{\"command_type\":\"DepositMoney\",\"aggregate_id\":\"" + ACCOUNT
+            + "\",\"data\":{\"amount\":1}}";
+
+        private Socket open(int contentLength) throws IOException {
+            Socket socket = new Socket("localhost", port);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST " + COMMANDS + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                + "application/json\r\nContent-Length: " + contentLength + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            return socket;
+        }
+
+        /**
+         * Slow-loris: 16 connections send their bodies a byte at a time, 100 ms apart; meanwhile other clients are
+         * served. Then half of the slow bodies are finished (each deposit applied once) and half abandoned
+         * mid-body (nothing written). A connection that stops sending altogether is closed by Jetty's idle timeout
+         * (30 s by default), not waited for here.
+         */
+        @Test
+        void slow_bodies_neither_block_other_clients_nor_write_anything_unless_complete() throws Exception {
+            // given
+            long before = accountEvents();
+            byte[] body = JSON.getBytes(StandardCharsets.UTF_8);
+            int slow = 16;
+            int trickled = 20;
+            List<Socket> sockets = new ArrayList<>();
+            ExecutorService normal = Executors.newFixedThreadPool(2);
+            try {
+                for (int i = 0; i < slow; i++) {
+                    Socket socket = open(body.length);
+                    socket.getOutputStream().write(body, 0, body.length - trickled);
+                    socket.getOutputStream().flush();
+                    sockets.add(socket);
+                }
+                // when: the slow bodies trickle while 10 ordinary deposits are made
+                Future<List<Integer>> served = normal.submit(() -> {
+                    List<Integer> statuses = new ArrayList<>();
+                    for (int i = 0; i < 10; i++) {
+                        statuses.add(deposit("1").status());
+                    }
+                    statuses.add(http.get("/health").status());
+                    return statuses;
+                });
+                for (int b = body.length - trickled; b < body.length - 1; b++) {
+                    for (Socket socket : sockets) {
+                        socket.getOutputStream().write(body[b]);
+                        socket.getOutputStream().flush();
+                    }
+                    Thread.sleep(100);
+                }
+                // then: the others were served
+                assertThat(served.get(60, java.util.concurrent.TimeUnit.SECONDS)).containsOnly(200);
+                // when: half finish their last byte, half hang up one byte short
+                List<String> answers = new ArrayList<>();
+                for (int i = 0; i < slow; i++) {
+                    Socket socket = sockets.get(i);
+                    if (i % 2 == 0) {
+                        socket.getOutputStream().write(body[body.length - 1]);
+                        socket.getOutputStream().flush();
+                        answers.add(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                    socket.close();
+                }
+                // then: each finished body was one deposit; no abandoned one wrote anything
+                assertThat(answers).hasSize(slow / 2).allMatch(answer -> answer.startsWith("HTTP/1.1 200"));
+                assertThat(accountEvents()).isEqualTo(before + 10 + slow / 2);
+                assertThat(http.get("/health").status()).isEqualTo(200);
+            } finally {
+                normal.shutdownNow();
+                for (Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+        }
+
+        /**
+         * A 200 MB body behind a Content-Length of 10: the server takes the 10 bytes it was promised as the body,
+         * refuses them (400), and treats the rest as nothing: it is never parsed as a second request and never
+         * written. (Jetty reads and discards what follows on a connection it closes, so the client can send it all;
+         * the figure printed says how much.)
+         */
+        @Test
+        void a_200_mb_body_behind_a_small_content_length_is_refused_and_the_rest_never_parsed() throws Exception {
+            long before = accountEvents();
+            long limit = 200L * 1024 * 1024;
+            long written = 0;
+            long began = System.nanoTime();
+            String answer;
+            try (Socket socket = open(10)) {
+                socket.setSoTimeout(10_000);
+                byte[] chunk = new byte[64 * 1024];
+                // after the 10 bytes: what would be a valid deposit request, again and again
+                byte[] smuggled = ("POST " + COMMANDS + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    + "application/json\r\nContent-Length: " + JSON.length() + "\r\n\r\n" + JSON)
+                    .getBytes(StandardCharsets.UTF_8);
+                for (int i = 0; i < chunk.length; i++) {
+                    chunk[i] = smuggled[i % smuggled.length];
+                }
+                System.arraycopy(JSON.getBytes(StandardCharsets.UTF_8), 0, chunk, 0, 10);
+                ExecutorService reader = Executors.newSingleThreadExecutor();
+                try {
+                    Future<String> reply = reader.submit(() -> {
+                        ByteArrayOutputStream read = new ByteArrayOutputStream();
+                        try {
+                            socket.getInputStream().transferTo(read);
+                        } catch (IOException resetOrQuiet) {
+                            // keep what arrived
+                        }
+                        return read.toString(StandardCharsets.UTF_8);
+                    });
+                    try {
+                        while (written < limit) {
+                            socket.getOutputStream().write(chunk);
+                            written += chunk.length;
+                            if (written == chunk.length) {
+                                System.arraycopy(smuggled, 0, chunk, 0, 10);
+                            }
+                        }
+                        socket.shutdownOutput();
+                    } catch (IOException cutOff) {
+                        // the server closed the connection
+                    }
+                    answer = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    reader.shutdownNow();
+                }
+            }
+            assertThat(answer).startsWith("HTTP/1.1 400");
+            assertThat(answer.split("HTTP/1.1 ", -1)).as("one response only: " + answer).hasSize(2);
+            assertNoLeak(answer, "200 MB body");
+            assertThat(accountEvents()).isEqualTo(before);
+            assertThat(http.get("/health").status()).isEqualTo(200);
+            System.out.printf("[reliability] X-3 (ci): a 200 MB body (valid deposit requests repeated) behind "
+                    + "Content-Length: 10: answered one 400, %d MiB sent by the client and discarded, 0 requests "
+                    + "smuggled, nothing written; %.1f s%n", written / (1024 * 1024),
+                (System.nanoTime() - began) / 1e9);
+        }
+    }
+
+    @Nested
+    class X4_type_names {
+
+        private static final List<String> HOSTILE = List.of("java.lang.Runtime", "com.sun.rowset.JdbcRowSetImpl",
+            "org.springframework.context.support.ClassPathXmlApplicationContext",
+            "dev.eventline.examples.bank.account.AccountCommand$Deposit", "DepositMoney$1", "[Ljava.lang.Runtime;");
+
+        @Test
+        void gadget_and_inner_class_type_names_are_unknown_types_everywhere_and_write_nothing() {
+            long before = accountEvents();
+            for (String name : HOSTILE) {
+                Response command = http.post(COMMANDS, "{\"command_type\":\"" + name + "\",\"aggregate_id\":\""
+                    + ACCOUNT + "\",\"data\":{\"amount\":1}}");
+                assertThat(command.status()).as(name + ": " + command.body()).isEqualTo(400);
+                assertThat(command.errorCode()).as(name).isEqualTo("unknown_command_type");
+                // the answer quotes the type it was sent, abbreviated (an echo, not a leak): check the rest
+                assertCleanError(command.status(), command.body().replaceAll("'[^']*'", "'T'"), name);
+                Response query = http.post("/api/v1/queries", "{\"query_type\":\"" + name
+                    + "\",\"filters\":{}}");
+                assertThat(query.status()).as(name + ": " + query.body()).isEqualTo(400);
+                assertThat(query.errorCode()).as(name).isEqualTo("unknown_query_type");
+                Response event = http.post("/api/v1/events", "{\"aggregate_id\":\"" + ACCOUNT + "\",\"event_type\":\""
+                    + name + "\",\"data\":{}}");
+                assertThat(event.status()).as(name + ": " + event.body()).isEqualTo(400);
+                assertThat(event.errorCode()).as(name).isEqualTo("unknown_event_type");
+                assertCleanError(event.status(), event.body().replaceAll("'[^']*'", "'T'"), name);
+            }
+            // a type hint inside the data of a known command is an ignored (or refused) field, never a class to load
+            Response hinted = http.post(COMMANDS, "{\"command_type\":\"DepositMoney\",\"aggregate_id\":\""
+                + ACCOUNT + "\",\"data\":{\"amount\":1,\"@class\":\"com.sun.rowset.JdbcRowSetImpl\"}}");
+            assertThat(hinted.status()).as(hinted.body()).isIn(200, 400);
+            assertCleanError(hinted.status(), hinted.body(), "@class hint");
+            assertThat(accountEvents()).isEqualTo(before + (hinted.status() == 200 ? 1 : 0));
+        }
+    }
+
     /** URL path encoding for ids with odd characters. */
     private static final class URLs {
         static String encode(String id) {

@@ -31,15 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code COMPENSATED}, money is conserved, no balance ever goes below zero, each applied step is in the log exactly
  * once (no double debit or credit), and the read model equals a fold of the events.
  * <p>
- * CI: 80 sagas; extended ({@code -Deventline.extended=true}): 80,000 (8 clients × 10,000).
+ * CI: 400 sagas, not the plan's 1,000: 200 took 23 s on the loaded 2-core machine (load average 20), so 1,000 would
+ * take about two minutes there, over this suite's budget; {@link BankInvariantsTest} runs the plan's 1,000
+ * client-driven transfers. Extended ({@code -Deventline.extended=true}): 80,000 (8 clients × 10,000).
+ * {@code -Deventline.b1.sagas=N} runs another size (to measure).
  */
 @Tag("slow")
 class BankSagaInvariantsTest {
 
     private static final boolean EXTENDED = Boolean.getBoolean("eventline.extended");
     private static final int CLIENTS = 8;
-    /** 160 took 14 s here (plus the app's start): CI runs 80 to stay within the suite's time budget. */
-    private static final int SAGAS = EXTENDED ? 80_000 : 80;
+    /** See the class comment for why CI runs fewer than the plan's 1,000. */
+    static final int CI_SAGAS = 400;
+    static final int EXTENDED_SAGAS = 80_000;
+    private static final int SAGAS = Integer.getInteger("eventline.b1.sagas", EXTENDED ? EXTENDED_SAGAS : CI_SAGAS);
     private static final int ACCOUNTS = 20;
     private static final BigDecimal OPENING = new BigDecimal("500.00");
     private static final String CLOSED = "acc-s-closed";
