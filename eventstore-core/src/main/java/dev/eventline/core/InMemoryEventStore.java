@@ -132,7 +132,7 @@ public final class InMemoryEventStore implements EventStore {
             }
             // maxCount is often Long.MAX_VALUE ("to the end"): compare before adding, so the sum cannot overflow
             long to = maxCount > size - from ? size : from - 1 + maxCount;
-            return LongStream.rangeClosed(from, to).mapToObj(version -> stream.get((int) version - 1));
+            return stream.stream((int) from - 1, (int) to);
         }
         long from = Math.min(fromVersion, size);
         if (from < 1) {

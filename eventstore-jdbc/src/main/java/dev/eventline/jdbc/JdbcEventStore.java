@@ -202,25 +202,22 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         if (maxCount == 0) {
             return Stream.empty();
         }
-        int pageSize = (int) Math.min(readBatchSize, maxCount);
         String action = "Reading stream '" + streamId + "'";
-        Stream<RecordedEvent> events;
+        // the limit goes into the pages (the last query asks only for what is missing), not a Stream.limit stage
         if (direction == ReadDirection.FORWARDS) {
-            events = Pages.stream(Math.max(fromVersion, 1), pageSize, (from, size) ->
+            return Pages.stream(Math.max(fromVersion, 1), readBatchSize, maxCount, (from, size) ->
                 query(action, sql.readStreamForwards(), (connection, statement) -> {
                     statement.setString(1, streamId);
                     statement.setLong(2, from);
                     statement.setInt(3, size);
                 }), event -> event.version() + 1);
-        } else {
-            events = Pages.stream(fromVersion, pageSize, (from, size) -> from < 1 ? List.<RecordedEvent>of()
-                : query(action, sql.readStreamBackwards(), (connection, statement) -> {
-                    statement.setString(1, streamId);
-                    statement.setLong(2, from);
-                    statement.setInt(3, size);
-                }), event -> event.version() - 1);
         }
-        return maxCount == Long.MAX_VALUE ? events : events.limit(maxCount);
+        return Pages.stream(fromVersion, readBatchSize, maxCount, (from, size) -> from < 1 ? List.<RecordedEvent>of()
+            : query(action, sql.readStreamBackwards(), (connection, statement) -> {
+                statement.setString(1, streamId);
+                statement.setLong(2, from);
+                statement.setInt(3, size);
+            }), event -> event.version() - 1);
     }
 
     @Override

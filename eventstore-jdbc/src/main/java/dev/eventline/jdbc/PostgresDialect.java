@@ -106,17 +106,23 @@ public final class PostgresDialect implements Dialect {
     static final String STREAM_VERSION = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
 
+    /*
+     * Stream reads order by (stream_id, stream_version) although stream_id is fixed: that is the unique index's
+     * exact column list, which H2 needs to read a page straight off the index. With ORDER BY stream_version alone
+     * H2 scans every row from the cursor to the end of the stream and sorts them, per page (quadratic in the
+     * stream's length). PostgreSQL plans both forms the same.
+     */
     static final String READ_STREAM_FORWARDS = """
         SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version >= ?
-        ORDER BY stream_version LIMIT ?""";
+        ORDER BY stream_id, stream_version LIMIT ?""";
 
     static final String READ_STREAM_BACKWARDS = """
         SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version <= ?
-        ORDER BY stream_version DESC LIMIT ?""";
+        ORDER BY stream_id DESC, stream_version DESC LIMIT ?""";
 
     static final String READ_STREAM_BETWEEN = """
         SELECT ${columns} FROM ${schema}${prefix}events WHERE stream_id = ? AND stream_version > ?
-        AND recorded_at >= ? AND recorded_at < ? ORDER BY stream_version LIMIT ?""";
+        AND recorded_at >= ? AND recorded_at < ? ORDER BY stream_id, stream_version LIMIT ?""";
 
     static final String READ_ALL = """
         SELECT ${columns} FROM ${schema}${prefix}events WHERE tx_id < ${horizon}
@@ -144,7 +150,7 @@ public final class PostgresDialect implements Dialect {
 
     static final String SNAPSHOT_LATEST_AT_OR_BEFORE = """
         SELECT stream_id, stream_version, state_revision, state, taken_at FROM ${schema}${prefix}snapshots
-        WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_version DESC LIMIT 1""";
+        WHERE stream_id = ? AND stream_version <= ? ORDER BY stream_id DESC, stream_version DESC LIMIT 1""";
 
     static final String SNAPSHOT_DELETE = "DELETE FROM ${schema}${prefix}snapshots WHERE stream_id = ?";
 

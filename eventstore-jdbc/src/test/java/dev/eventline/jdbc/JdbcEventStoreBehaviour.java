@@ -14,14 +14,17 @@ import dev.eventline.core.InvalidEventException;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.ReadDirection;
 import dev.eventline.core.RecordedEvent;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.eventline.jdbc.testing.CommitHookDataSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,37 @@ abstract class JdbcEventStoreBehaviour {
         assertThat(store.readStream("s").count()).isEqualTo(50);
         assertThat(store.streamVersion("s")).isEqualTo(50);
         assertThat(store.streamVersion("absent")).isZero();
+    }
+
+    @Test
+    void a_partly_consumed_read_holds_no_connection_between_pages() {
+        // given: pages of 7 events
+        store.append("s", ExpectedVersion.noStream(), events(30));
+        var pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
+        try (Stream<RecordedEvent> stream = store.readStream("s");
+             Stream<RecordedEvent> log = store.readAll(LogPosition.START);
+             Stream<RecordedEvent> bounded = store.readStream("s", ReadDirection.BACKWARDS, Long.MAX_VALUE, 20)) {
+            Iterator<RecordedEvent> streamEvents = stream.iterator();
+            Iterator<RecordedEvent> logEvents = log.iterator();
+            Iterator<RecordedEvent> backwards = bounded.iterator();
+            // when: each read is left in the middle of its second page
+            for (int i = 0; i < 10; i++) {
+                streamEvents.next();
+                logEvents.next();
+                backwards.next();
+            }
+            // then: no connection is out of the pool while the caller holds the streams
+            assertThat(pool.getActiveConnections()).isZero();
+            assertThat(streamEvents.next().version()).isEqualTo(11);
+            assertThat(logEvents.next().version()).isEqualTo(11);
+            assertThat(backwards.next().version()).isEqualTo(20);
+            int rest = 0;
+            while (backwards.hasNext()) {
+                backwards.next();
+                rest++;
+            }
+            assertThat(rest).isEqualTo(9);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.eventline.core.internal;
 import dev.eventline.core.RecordedEvent;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * An append-only array of events that one writer at a time extends and any number of readers read without
@@ -44,5 +45,18 @@ public final class EventArray {
      */
     public RecordedEvent get(int index) {
         return items[index];
+    }
+
+    /**
+     * A sized stream straight over the backing array (no per-element index arithmetic or boxing): what a replay
+     * iterates.
+     *
+     * @param from the first index, inclusive
+     * @param to the end index, exclusive, at most a {@link #size()} read earlier
+     * @return the events at {@code [from, to)}, in order
+     */
+    public Stream<RecordedEvent> stream(int from, int to) {
+        // items is read after the size the caller read: it holds every element below that size
+        return Arrays.stream(items, from, to);
     }
 }
