@@ -196,18 +196,55 @@ def projections(rows, out):
     found = [(dict(p), r) for (c, m, p), r in sorted(rows.items()) if c == "ProjectionCatchUpBenchmark"]
     if not found:
         return
-    out.append("### Projection catch-up into a JDBC read model (one UPDATE per event, checkpoint per batch of 500)\n")
-    out.append("| database | log size | Eventline catch-up (ms) | events/s | plain JDBC (ms) | events/s | % of JDBC |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    out.append("### Projection catch-up into a JDBC read model (checkpoint per batch of 500)\n")
+    out.append("| database | handler | log size | Eventline catch-up (ms) | events/s | plain JDBC (ms) | events/s | "
+               "% of JDBC |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
     for params, r in found:
         size = int(params["logSize"])
         el = score(r)
+        extra = {"handler": params["handler"]} if "handler" in params else {}
         jd = score(find(rows, "ProjectionCatchUpCeilingBenchmark", "jdbcCatchUp", db=params["db"],
-                        logSize=params["logSize"]))
+                        logSize=params["logSize"], **extra))
         el_rate = size / (el / 1000.0) if el else None
         jd_rate = size / (jd / 1000.0) if jd else None
-        out.append(f"| {params['db']} | {size:,} | {num(el)} | {num(el_rate)} | {num(jd)} | {num(jd_rate)} | "
-                   f"{pct(el_rate, jd_rate)} |")
+        out.append(f"| {params['db']} | {params.get('handler', 'row')} | {size:,} | {num(el)} | {num(el_rate)} | "
+                   f"{num(jd)} | {num(jd_rate)} | {pct(el_rate, jd_rate)} |")
+    out.append("")
+    out.append("row: one UPDATE per event (`handle`); bulk: one JDBC batch of UPDATEs per batch of events "
+               "(`handleBatch`); the ceiling runs the same SQL with plain JDBC.\n")
+
+
+def catch_up_rate(rows, handler):
+    r = find(rows, "ProjectionCatchUpBenchmark", "eventlineCatchUp", db="postgres", handler=handler)
+    if not r:
+        return None
+    return int(r["params"]["logSize"]) / (score(r) / 1000.0)
+
+
+def minimal(rows, out):
+    found = [(m, dict(p), r) for (c, m, p), r in sorted(rows.items()) if c == "MinimalTableCeilingBenchmark"]
+    if not found:
+        return
+    out.append("### Reference ceiling: the same events into a minimal table (one key, no other index), PostgreSQL\n")
+    out.append("| benchmark | payload column | events/s |")
+    out.append("|---|---|---:|")
+    for m, params, r in found:
+        out.append(f"| {m} | {params.get('payload', '')} | {num(score(r))} |")
+    out.append("")
+
+
+def others(rows, out):
+    found = [(c, m, dict(p), r) for (c, m, p), r in sorted(rows.items())
+             if c in ("NotifyAppendBenchmark", "BranchReadBenchmark")]
+    if not found:
+        return
+    out.append("### NOTIFY on append, and reads on a branch vs main\n")
+    out.append("| benchmark | parameters | score | unit |")
+    out.append("|---|---|---:|---|")
+    for c, m, params, r in found:
+        ps = ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+        out.append(f"| {c}.{m} | {ps} | {num(score(r), 1)} | {r['primaryMetric']['scoreUnit']} |")
     out.append("")
 
 
@@ -251,6 +288,11 @@ def targets(rows, out):
                f"{verdict(tput(s8, 8), 10_000)} |")
     out.append(f"| … with p99 under 2 ms | {num(p99(s8), 2) if s8 else '–'} ms | "
                f"{verdict(p99(s8), 2.0, higher_is_better=False)} |")
+    for handler in ["row", "bulk"]:
+        v = catch_up_rate(rows, handler)
+        if v is not None:
+            out.append(f"| projection catch-up on PostgreSQL ≥ 50,000 events/s (issue 5; {handler}) | {num(v)} | "
+                       f"{verdict(v, 50_000)} |")
     out.append("")
 
 
@@ -269,6 +311,8 @@ def main():
     hot(rows, out)
     read_all(rows, out)
     projections(rows, out)
+    minimal(rows, out)
+    others(rows, out)
     print("\n".join(out))
 
 
