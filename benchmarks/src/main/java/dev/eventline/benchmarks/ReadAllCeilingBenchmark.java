@@ -47,12 +47,21 @@ public class ReadAllCeilingBenchmark {
 
     private Fixture fixture;
     private Connection connection;
-    private static final String SELECT_PAGE = "SELECT global_position, tx_id, stream_id, stream_version, event_id, "
-        + "event_type, schema_version, recorded_at, payload, metadata, checksum FROM " + Fixture.EVENTS_TABLE
-        + " WHERE global_position > ? ORDER BY global_position LIMIT ?";
+    private static final String COLUMNS = "SELECT global_position, tx_id, stream_id, stream_version, event_id, "
+        + "event_type, schema_version, recorded_at, payload, metadata, checksum FROM " + Fixture.EVENTS_TABLE;
+    /** H2: the log's order is the position's. */
+    private static final String SELECT_PAGE = COLUMNS + " WHERE global_position > ? ORDER BY global_position LIMIT ?";
+    /**
+     * PostgreSQL: keyset paging on the primary key {@code (tx_id, global_position)}, the order and index the store
+     * reads by (schema V2 has no B-tree on the position alone), without the store's transaction-id horizon.
+     */
+    private static final String SELECT_PAGE_PG = COLUMNS
+        + " WHERE (tx_id, global_position) > (?, ?) ORDER BY tx_id, global_position LIMIT ?";
 
     private final long[] out = new long[2];
+    private long lastTxId;
     private long cursor;
+    private long txCursor;
 
     /** Writes the log through Eventline. */
     @Setup
@@ -77,10 +86,12 @@ public class ReadAllCeilingBenchmark {
             int rows = readPage(cursor, ReadAllBenchmark.PAGE);
             if (rows == 0) {
                 cursor = 0;
+                txCursor = 0;
                 continue;
             }
             read += rows;
             cursor = out[0];
+            txCursor = lastTxId;
         }
         return out[1];
     }
@@ -90,15 +101,21 @@ public class ReadAllCeilingBenchmark {
      * the last position in {@code out[0]}, adds a value of every row to {@code out[1]}, returns the row count.
      */
     private int readPage(long position, int limit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(SELECT_PAGE)) {
+        boolean postgres = "postgres".equals(db);
+        try (PreparedStatement statement = connection.prepareStatement(postgres ? SELECT_PAGE_PG : SELECT_PAGE)) {
             statement.setFetchSize(ReadAllBenchmark.PAGE);
-            statement.setLong(1, position);
-            statement.setInt(2, limit);
+            int p = 1;
+            if (postgres) {
+                statement.setLong(p++, txCursor);
+            }
+            statement.setLong(p++, position);
+            statement.setInt(p, limit);
             int rows = 0;
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     out[0] = row.getLong(1);
                     long txId = row.getLong(2);
+                    lastTxId = txId;
                     String stream = row.getString(3);
                     long version = row.getLong(4);
                     UUID id = row.getObject(5, UUID.class);
