@@ -90,10 +90,12 @@ class PostgresTerminatedConnectionsTest {
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 int writer = w;
-                writers.add(start("f2-writer-" + w, () -> write(writerStore, writer, writing, acknowledged)));
+                writers.add(TestThreads.start("f2-writer-" + w, failures,
+                    () -> write(writerStore, writer, writing, acknowledged)));
             }
             List<UUID> seen = new ArrayList<>();
-            Thread subscriber = start("f2-subscriber", () -> follow(subscriberStore, target, seen));
+            Thread subscriber = TestThreads.start("f2-subscriber", failures,
+                () -> follow(subscriberStore, target, seen));
             runner.start();
             long began = System.nanoTime();
             // when: K terminations, round-robin over the roles, and a few SIGKILLs of one backend
@@ -241,7 +243,7 @@ class PostgresTerminatedConnectionsTest {
                         acknowledged.add(batch.stream().map(EventData::eventId).toList());
                     }
                     // a steady load, not a flood: keeps the log (and the checks) a size a loaded machine handles
-                    sleep(5);
+                    TestThreads.sleep(5);
                     break;
                 } catch (EventStoreException e) {
                     assertThat(e.isRetryable()).as("%s", e).isTrue();
@@ -249,7 +251,7 @@ class PostgresTerminatedConnectionsTest {
                     if (attempt == 300) {
                         throw e;
                     }
-                    sleep(20);
+                    TestThreads.sleep(20);
                 }
             }
         }
@@ -264,7 +266,7 @@ class PostgresTerminatedConnectionsTest {
             } catch (EventStoreException e) {
                 assertThat(e.isRetryable()).as("%s", e).isTrue();
                 failedCalls.incrementAndGet();
-                sleep(20);
+                TestThreads.sleep(20);
                 continue;
             }
             for (RecordedEvent event : page) {
@@ -278,7 +280,7 @@ class PostgresTerminatedConnectionsTest {
                 if (end != null && !end.isAfter(cursor)) {
                     return;
                 }
-                sleep(5);
+                TestThreads.sleep(5);
             }
         }
     }
@@ -367,30 +369,8 @@ class PostgresTerminatedConnectionsTest {
                 if (attempt == 200) {
                     throw e;
                 }
-                sleep(50);
+                TestThreads.sleep(50);
             }
-        }
-    }
-
-    private Thread start(String name, Runnable body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

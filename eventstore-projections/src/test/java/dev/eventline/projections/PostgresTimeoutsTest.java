@@ -32,7 +32,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,7 +93,8 @@ class PostgresTimeoutsTest {
             CommitHookDataSource hooked = new CommitHookDataSource(writerPool);
             hooked.beforeCommit(connection -> {
                 int dice = ThreadLocalRandom.current().nextInt(1_000);
-                sleep(dice < 2 ? 1_200 : dice < 20 ? 150 + dice * 8 : ThreadLocalRandom.current().nextInt(6));
+                TestThreads.sleep(dice < 2 ? 1_200
+                    : dice < 20 ? 150 + dice * 8 : ThreadLocalRandom.current().nextInt(6));
             });
             JdbcEventStore writerStore = JdbcEventStore.builder(hooked).dialect(Dialect.postgres())
                 .appendHook((connection, appended) -> {
@@ -113,10 +113,11 @@ class PostgresTimeoutsTest {
             AtomicReference<LogPosition> target = new AtomicReference<>();
             List<Thread> writers = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
-                writers.add(start("f3-writer-" + w, () -> write(writerStore, writing, acknowledged, retries)));
+                writers.add(TestThreads.start("f3-writer-" + w, failures,
+                    () -> write(writerStore, writing, acknowledged, retries)));
             }
             List<UUID> seen = new ArrayList<>();
-            Thread reader = start("f3-reader", () -> follow(readerStore, target, seen));
+            Thread reader = TestThreads.start("f3-reader", failures, () -> follow(readerStore, target, seen));
             long began = System.nanoTime();
             try (ProjectionRunner runner = runner(projectorStore, projectorPool)) {
                 runner.start();
@@ -245,7 +246,7 @@ class PostgresTimeoutsTest {
                         throw e;
                     }
                     retries.incrementAndGet();
-                    sleep(5);
+                    TestThreads.sleep(5);
                 }
             }
         }
@@ -259,7 +260,7 @@ class PostgresTimeoutsTest {
                 page = store.readAll(cursor, 200);
             } catch (EventStoreException e) {
                 classify(e);
-                sleep(10);
+                TestThreads.sleep(10);
                 continue;
             }
             for (RecordedEvent event : page) {
@@ -272,7 +273,7 @@ class PostgresTimeoutsTest {
                 if (end != null && !end.isAfter(cursor)) {
                     return;
                 }
-                sleep(5);
+                TestThreads.sleep(5);
             }
         }
     }
@@ -318,27 +319,5 @@ class PostgresTimeoutsTest {
             }
         }
         return ids;
-    }
-
-    private Thread start(String name, Runnable body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
