@@ -84,22 +84,28 @@ final class TransactionIdAlignment {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            long raised;
             try {
-                long raised = alignIn(connection);
+                raised = alignIn(connection);
                 connection.commit();
-                aligned = true;
-                if (raised >= 0) {
-                    LOG.warn("The event log's transaction ids were ahead of this PostgreSQL cluster's (a dump restored "
-                        + "into another cluster?): tx_offset raised to {} so that new events follow the stored ones.",
-                        raised);
-                }
-                return raised;
             } catch (SQLException | RuntimeException e) {
                 EventRows.rollback(connection, e);
+                try {
+                    connection.setAutoCommit(autoCommit);
+                } catch (SQLException restore) {
+                    e.addSuppressed(restore);
+                }
                 throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
             }
+            // not in a finally: on a broken connection this fails too and would hide the cause (a retryable one)
+            connection.setAutoCommit(autoCommit);
+            aligned = true;
+            if (raised >= 0) {
+                LOG.warn("The event log's transaction ids were ahead of this PostgreSQL cluster's (a dump restored "
+                    + "into another cluster?): tx_offset raised to {} so that new events follow the stored ones.",
+                    raised);
+            }
+            return raised;
         } catch (SQLException e) {
             throw SqlErrors.translate("Checking the event log's transaction ids against the cluster's", e);
         }
