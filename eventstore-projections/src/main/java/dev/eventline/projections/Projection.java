@@ -59,17 +59,25 @@ public interface Projection {
      * Applies a run of events in one call, for read models that write faster in bulk (JDBC batches, one
      * multi-row statement). The runner calls it with the events of one batch that this projection handles, in
      * log order, in the batch's transaction, when the checkpoint store is transactional. If it throws, the
-     * transaction rolls back and the runner re-applies the batch with {@link #handle}, event by event, to find
-     * the failing event for the {@link ErrorPolicy}; so it must have the same effects as calling
-     * {@link #handle} for each event. Default: calls {@link #handle} for each event.
+     * transaction rolls back. The default implementation calls {@link #handle} for each event and tells the runner
+     * which event failed, so that event's call counts as its first attempt under the {@link ErrorPolicy} (it is
+     * retried after each backoff, {@code 1 + maxRetries} calls in all). An override does not say which event
+     * failed: the runner then re-applies the batch with {@link #handle}, event by event, to find it, after the
+     * policy's first backoff, and that pass counts as the failing event's first retry (with {@code maxRetries} 0
+     * it runs at once, so the failing event is called twice). So an override must have the same effects as
+     * calling {@link #handle} for each event.
      *
      * @param events events of types in {@link #eventTypes()}, in log order, not empty
      * @param context the transaction and table names
      * @throws Exception when the events cannot be applied; nothing of the batch is committed
      */
     default void handleBatch(java.util.List<RecordedEvent> events, ProjectionContext context) throws Exception {
-        for (RecordedEvent event : events) {
-            handle(event, context);
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                handle(events.get(i), context);
+            } catch (Exception failure) {
+                throw new BatchEventFailure(events, i, failure);
+            }
         }
     }
 

@@ -127,6 +127,85 @@ final class ShadowRebuild implements Runnable {
         shadow.position = LogPosition.START;
     }
 
+    /** A column as the database reports it: its type with length, precision and scale, and its nullability. */
+    private record Column(String type, boolean nullable) {
+    }
+
+    /**
+     * How to switch one H2 table by copying rows: the shadow's columns to copy, and the live columns to change
+     * in place (H2 alters a column's nullability without rebuilding the table, so readers are not disturbed).
+     */
+    private record CopyPlan(String table, List<String> columns, List<String> makeNullable,
+                            List<String> makeNotNull, List<String> leftBehind) {
+    }
+
+    /**
+     * Decides, before the switch's transaction, whether H2 can switch every table by copying rows, and makes
+     * the live tables ready for it: a live column the shadow makes nullable, or no longer has, loses its
+     * {@code NOT NULL} (in place). Copying needs every shadow column in the live table with the same type; a column
+     * the rebuild added or retyped would need {@code ADD COLUMN} or {@code ALTER COLUMN ... SET DATA TYPE}, which H2
+     * runs by rebuilding the table under a new name, so that readers fail to find it for a moment (seen in tests).
+     *
+     * @return the plans, or null when some table cannot be copied (the switch then renames, not atomic for readers)
+     */
+    private List<CopyPlan> prepareH2Copy(Connection connection, Projection copy) throws SQLException {
+        List<CopyPlan> plans = new java.util.ArrayList<>();
+        List<String> reasons = new java.util.ArrayList<>();
+        for (String table : copy.tables()) {
+            Map<String, Column> current = columns(connection, table);
+            Map<String, Column> rebuilt = columns(connection, shadow.tableName(table));
+            if (current == null || rebuilt == null) {
+                reasons.add(table + ": the live table does not exist");
+                continue;
+            }
+            List<String> makeNullable = new java.util.ArrayList<>();
+            List<String> makeNotNull = new java.util.ArrayList<>();
+            List<String> leftBehind = new java.util.ArrayList<>();
+            for (Map.Entry<String, Column> column : rebuilt.entrySet()) {
+                Column live = current.get(column.getKey());
+                if (live == null) {
+                    reasons.add(table + "." + column.getKey() + ": added by the rebuild");
+                } else if (!live.type().equals(column.getValue().type())) {
+                    reasons.add(table + "." + column.getKey() + ": type " + live.type() + " became "
+                        + column.getValue().type());
+                } else if (live.nullable() != column.getValue().nullable()) {
+                    (live.nullable() ? makeNotNull : makeNullable).add(column.getKey());
+                }
+            }
+            for (Map.Entry<String, Column> column : current.entrySet()) {
+                if (!rebuilt.containsKey(column.getKey())) {
+                    leftBehind.add(column.getKey());
+                    if (!column.getValue().nullable()) {
+                        makeNullable.add(column.getKey());
+                    }
+                }
+            }
+            plans.add(new CopyPlan(table, List.copyOf(rebuilt.keySet()), makeNullable, makeNotNull, leftBehind));
+        }
+        if (!reasons.isEmpty()) {
+            LOG.warn("the shadow rebuild of projection '{}' changed its tables in ways H2 cannot apply atomically "
+                + "({}); the tables are switched by renaming, and a query may not find a table for a moment. Retry "
+                + "such queries, or change table schemas on H2 with RebuildMode.TRUNCATE_AND_REPLAY.", live.name(),
+                reasons);
+            return null;
+        }
+        try (Statement statement = connection.createStatement()) {
+            for (CopyPlan plan : plans) {
+                for (String column : plan.makeNullable()) {
+                    statement.execute("ALTER TABLE " + plan.table() + " ALTER COLUMN " + quoted(column)
+                        + " SET NULL");
+                }
+            }
+        } catch (SQLException e) {
+            // e.g. a column the rebuild dropped is part of the live table's primary key
+            LOG.warn("the shadow rebuild of projection '{}' could not make the live columns it no longer fills "
+                + "nullable ({}); the tables are switched by renaming, and a query may not find a table for a "
+                + "moment.", live.name(), e.toString());
+            return null;
+        }
+        return plans;
+    }
+
     /**
      * Puts the shadow tables in place of the live ones, inside the switch's transaction.
      * <p>
@@ -134,34 +213,25 @@ final class ShadowRebuild implements Runnable {
      * ones after it. H2 commits every DDL statement by itself, so renaming there would let a reader find a table
      * missing, or one table switched and another not. On H2 the rows are copied instead ({@code DELETE} from the
      * live table, {@code INSERT ... SELECT} from the shadow), which is plain DML in the same transaction as the
-     * checkpoint: readers see all of the old read model or all of the new one. That needs the same columns; when a
-     * rebuild changed a table's columns, H2 falls back to renaming (logged), and readers may briefly fail to find
-     * the table.
+     * checkpoint: readers see all of the old read model or all of the new one. See {@link #prepareH2Copy} for the
+     * column changes that allows; for the others ({@code plans} null) H2 falls back to renaming.
      *
-     * @return true when the rows were copied and the shadow tables are left to drop after the commit
+     * @param plans on H2, the tables to copy; null to rename
      */
-    private boolean switchTables(Connection connection, Projection copy) throws SQLException {
-        boolean h2 = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
-        if (h2 && sameColumnsEverywhere(connection, copy)) {
+    private void switchTables(Connection connection, Projection copy, List<CopyPlan> plans) throws SQLException {
+        if (plans != null) {
             try (Statement statement = connection.createStatement()) {
-                for (String table : copy.tables()) {
+                for (CopyPlan plan : plans) {
                     StringBuilder columns = new StringBuilder();
-                    for (String column : columns(connection, table).keySet()) {
-                        // quoted as H2 reports them, so mixed-case quoted columns copy too
-                        columns.append(columns.length() == 0 ? "" : ", ").append('"')
-                            .append(column.replace("\"", "\"\"")).append('"');
+                    for (String column : plan.columns()) {
+                        columns.append(columns.length() == 0 ? "" : ", ").append(quoted(column));
                     }
-                    statement.executeUpdate("DELETE FROM " + table);
-                    statement.executeUpdate("INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM "
-                        + shadow.tableName(table));
+                    statement.executeUpdate("DELETE FROM " + plan.table());
+                    statement.executeUpdate("INSERT INTO " + plan.table() + " (" + columns + ") SELECT " + columns
+                        + " FROM " + shadow.tableName(plan.table()));
                 }
             }
-            return true;
-        }
-        if (h2) {
-            LOG.warn("the shadow rebuild of projection '{}' changed the columns of its tables {}; on H2 they are "
-                + "switched by renaming, which is not atomic for readers (a query may not find a table for a moment)",
-                live.name(), copy.tables());
+            return;
         }
         try (Statement statement = connection.createStatement()) {
             for (String table : copy.tables()) {
@@ -172,37 +242,53 @@ final class ShadowRebuild implements Runnable {
                 statement.execute("DROP TABLE IF EXISTS " + old);
             }
         }
-        return false;
     }
 
-    private boolean sameColumnsEverywhere(Connection connection, Projection copy) throws SQLException {
-        for (String table : copy.tables()) {
-            Map<String, String> current = columns(connection, table);
-            if (current == null || !current.equals(columns(connection, shadow.tableName(table)))) {
-                return false;
+    /** After a copy switch's commit: the shadow's NOT NULL columns become NOT NULL live too (in place on H2). */
+    private void finishH2Copy(Connection connection, List<CopyPlan> plans) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (CopyPlan plan : plans) {
+                for (String column : plan.makeNotNull()) {
+                    statement.execute("ALTER TABLE " + plan.table() + " ALTER COLUMN " + quoted(column)
+                        + " SET NOT NULL");
+                }
+                if (!plan.leftBehind().isEmpty()) {
+                    LOG.warn("projection '{}': the live table {} keeps the columns {} that the rebuilt projection "
+                        + "no longer creates, holding their default (NULL when none) in every row: on H2 dropping a "
+                        + "column is not atomic for readers. Drop them once no query reads them.", live.name(), plan.table(),
+                        plan.leftBehind());
+                }
             }
         }
-        return true;
     }
 
-    /** @return the table's column names and types in order, or null when it does not exist */
-    private static Map<String, String> columns(Connection connection, String table) throws SQLException {
+    /** Quoted as H2 reports the name, so mixed-case quoted columns work too. */
+    private static String quoted(String column) {
+        return '"' + column.replace("\"", "\"\"") + '"';
+    }
+
+    /** @return the table's columns with their types in order, or null when it does not exist */
+    private static Map<String, Column> columns(Connection connection, String table) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet empty = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
             ResultSetMetaData meta = empty.getMetaData();
-            Map<String, String> columns = new LinkedHashMap<>();
+            Map<String, Column> columns = new LinkedHashMap<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {
-                columns.put(meta.getColumnName(i), meta.getColumnTypeName(i) + "(" + meta.getPrecision(i) + ","
-                    + meta.getScale(i) + "," + meta.isNullable(i) + ")");
+                columns.put(meta.getColumnName(i), new Column(meta.getColumnTypeName(i) + "(" + meta.getPrecision(i)
+                    + "," + meta.getScale(i) + ")", meta.isNullable(i) != ResultSetMetaData.columnNoNulls));
             }
             return columns;
         } catch (SQLException e) {
             if ("42S02".equals(e.getSQLState()) || "42S04".equals(e.getSQLState())
-                || "42P01".equals(e.getSQLState())) {
+                || "42P01".equals(e.getSQLState()) || "42102".equals(e.getSQLState())) {
                 return null;
             }
             throw e;
         }
+    }
+
+    private static boolean isH2(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
     }
 
     private boolean apply(List<RecordedEvent> batch) throws Exception {
@@ -237,10 +323,16 @@ final class ShadowRebuild implements Runnable {
             LogPosition position = shadow.position;
             int generation = shadow.tableGeneration;
             Projection copy = shadow.projection;
-            boolean[] copied = {false};
+            List<CopyPlan> plans = null;
+            if (live.readModel == null) {
+                // on H2 its DDL commits by itself: before the switch's transaction, never inside it
+                plans = runner.checkpoints.inTransaction(tx -> isH2(tx.connection())
+                    ? prepareH2Copy(tx.connection(), copy) : null);
+            }
+            List<CopyPlan> copyPlans = plans;
             runner.checkpoints.inTransaction(tx -> {
                 if (live.readModel == null) {
-                    copied[0] = switchTables(tx.connection(), copy);
+                    switchTables(tx.connection(), copy, copyPlans);
                 }
                 tx.deleteDeadLetters(live.name());
                 tx.moveDeadLetters(shadowName, live.name());
@@ -248,9 +340,10 @@ final class ShadowRebuild implements Runnable {
                 tx.delete(shadowName);
                 return null;
             });
-            if (copied[0]) {
-                // after the commit: on H2 a DROP commits by itself, so it must not run inside the switch
+            if (copyPlans != null) {
+                // after the commit: on H2 DDL commits by itself, so it must not run inside the switch
                 runner.checkpoints.inTransaction(tx -> {
+                    finishH2Copy(tx.connection(), copyPlans);
                     try (Statement statement = tx.connection().createStatement()) {
                         for (String table : copy.tables()) {
                             statement.execute("DROP TABLE IF EXISTS " + shadow.tableName(table));

@@ -144,11 +144,21 @@ final class Track {
      */
     Result process(List<RecordedEvent> batch, BooleanSupplier running, Sleeper sleeper) throws Exception {
         Outcome outcome = apply(batch, checkpoints.isTransactional());
+        int retriesDone = 0;
         if (outcome instanceof HandlerFailed failed && failed.index() == WHOLE_BATCH) {
             if (Sql.isTransient(failed.cause())) {
                 throw failed.cause();
             }
-            // rolled back: find the failing event by applying the batch event by event
+            // an overridden handleBatch failed without naming the event: find it by applying the batch event by
+            // event. For the failing event that pass is its first retry, so it waits the first backoff (with no
+            // retries allowed it cannot be skipped: the event must be found)
+            if (policy.maxRetries() > 0) {
+                if (!sleeper.sleep(policy.backoff(1, ThreadLocalRandom.current().nextDouble()))
+                    || !running.getAsBoolean()) {
+                    return Result.STOPPED;
+                }
+                retriesDone = 1;
+            }
             outcome = apply(batch, false);
         }
         if (outcome instanceof Committed) {
@@ -170,13 +180,17 @@ final class Track {
         if (Sql.isTransient(failed.cause())) {
             throw failed.cause();
         }
-        return retry(batch.get(failed.index()), failed.cause(), running, sleeper);
+        return retry(batch.get(failed.index()), failed.cause(), retriesDone, running, sleeper);
     }
 
-    private Result retry(RecordedEvent event, Exception firstCause, BooleanSupplier running, Sleeper sleeper)
-        throws Exception {
+    /**
+     * Retries a failing event after each backoff, then stops or parks it: its handler runs
+     * {@code 1 + maxRetries} times in all, counting the calls before this one ({@code retriesDone}).
+     */
+    private Result retry(RecordedEvent event, Exception firstCause, int retriesDone, BooleanSupplier running,
+                         Sleeper sleeper) throws Exception {
         Exception cause = firstCause;
-        for (int attempt = 1; attempt <= policy.maxRetries(); attempt++) {
+        for (int attempt = retriesDone + 1; attempt <= policy.maxRetries(); attempt++) {
             Duration wait = policy.backoff(attempt, ThreadLocalRandom.current().nextDouble());
             if (!sleeper.sleep(wait) || !running.getAsBoolean()) {
                 return Result.STOPPED;
@@ -253,6 +267,7 @@ final class Track {
                 ProjectionContext context = context(tx);
                 Projection target = projection;
                 List<RecordedEvent> toHandle = wholeBatch ? new ArrayList<>(batch.size()) : null;
+                List<Integer> batchIndex = wholeBatch ? new ArrayList<>(batch.size()) : null;
                 for (int i = 0; i < batch.size(); i++) {
                     RecordedEvent event = batch.get(i);
                     if (!types.contains(event.type())) {
@@ -267,6 +282,7 @@ final class Track {
                     }
                     if (toHandle != null) {
                         toHandle.add(event);
+                        batchIndex.add(i);
                         continue;
                     }
                     try {
@@ -286,6 +302,11 @@ final class Track {
                     try {
                         target.handleBatch(toHandle, context);
                         handled[0] += toHandle.size();
+                    } catch (BatchEventFailure failure) {
+                        // the default handleBatch names the failing event: no second call needed to find it
+                        int index = failure.indexIn(toHandle);
+                        throw index < 0 ? new HandlerFailure(WHOLE_BATCH, failure)
+                            : new HandlerFailure(batchIndex.get(index), failure.getCause());
                     } catch (Exception failure) {
                         throw new HandlerFailure(WHOLE_BATCH, failure);
                     }

@@ -107,6 +107,35 @@ abstract class JdbcProjectionContract {
     }
 
     @Test
+    void a_failing_bulk_batch_is_searched_after_the_first_backoff_so_the_poison_runs_one_plus_max_retries_times()
+        throws Exception {
+        // given: a bulk read model (its handleBatch does not say which event failed); one event is poison
+        var filled = TestEvents.fill(store(), 5, 600);
+        List<Long> poisonCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Projection bulk = JdbcBalances.bulk(event -> {
+            boolean poison = event.streamId().equals("account-1") && event.version() == 30;
+            if (poison) {
+                poisonCalls.add(System.nanoTime());
+            }
+            return poison;
+        }, new AtomicInteger());
+        ErrorPolicy policy = ErrorPolicy.retryThenPark(2, Duration.ofMillis(40));
+        try (var runner = runner(newPool()).batchSize(200).errorPolicy(policy).register(bulk).build()) {
+            // when
+            runner.start();
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, filled.last(), WAIT)).isTrue();
+            // then: the batch's call, the event-by-event search (the first retry, after the first backoff), one
+            // more retry after the second backoff; then parked
+            assertThat(poisonCalls).hasSize(1 + policy.maxRetries());
+            for (int attempt = 1; attempt <= policy.maxRetries(); attempt++) {
+                assertThat(Duration.ofNanos(poisonCalls.get(attempt) - poisonCalls.get(attempt - 1)))
+                    .as("wait before retry %d", attempt).isGreaterThanOrEqualTo(policy.backoff(attempt, 0));
+            }
+            assertThat(runner.deadLetters(JdbcBalances.NAME).get(0).version()).isEqualTo(30);
+        }
+    }
+
+    @Test
     void another_instance_takes_over_when_the_owner_dies_mid_batch_with_nothing_lost_or_doubled() throws Exception {
         // given: the owner blocks in the middle of a batch, then its process dies
         TestEvents.fill(store(), 10, 2_000);
