@@ -30,15 +30,16 @@ import org.junit.jupiter.api.Test;
  * {@link ConcurrencyConflictException}, never a raw unique violation ({@code 23505}) or another error.
  * <p>
  * CI: 16 threads × 1,000 attempts on H2 (in memory) and on PostgreSQL (the plan's size); extended: 64 × 100,000
- * on both (hours).
+ * on both (hours; {@code -Deventline.c1.threads}, {@code -Deventline.c1.attempts} and
+ * {@code -Deventline.c1.postgresAttempts} run an intermediate size).
  */
 @Tag("slow")
 class HotStreamConcurrencyTest {
 
-    private static final int THREADS = Sizes.of(16, 64);
+    private static final int THREADS = Sizes.of("eventline.c1.threads", 16, 64);
     /** Attempts per thread: the plan's CI size, 1,000, and its extended size. */
-    private static final int ATTEMPTS = Sizes.of(1_000, 100_000);
-    private static final int POSTGRES_ATTEMPTS = Sizes.of(1_000, 100_000);
+    private static final int ATTEMPTS = Sizes.of("eventline.c1.attempts", 1_000, 100_000);
+    private static final int POSTGRES_ATTEMPTS = Sizes.of("eventline.c1.postgresAttempts", 1_000, 100_000);
 
     @Test
     void h2_hands_out_every_version_of_a_hot_stream_exactly_once() throws Exception {
