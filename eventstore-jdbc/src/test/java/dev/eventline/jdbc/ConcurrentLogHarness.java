@@ -33,6 +33,9 @@ import javax.sql.DataSource;
  */
 final class ConcurrentLogHarness {
 
+    /** How long a reader may take to catch up after the writers stop (seconds at CI size, minutes extended). */
+    private static final Duration CATCH_UP = Duration.ofMinutes(15);
+
     /** What one tailing reader saw. */
     static final class Tail {
         final List<UUID> seen = new ArrayList<>();
@@ -116,9 +119,9 @@ final class ConcurrentLogHarness {
             thread.join();
         }
         writing.set(false);
-        reader.join(TimeUnit.SECONDS.toMillis(60));
+        awaitCaughtUp(reader);
         if (wokenReader != null) {
-            wokenReader.join(TimeUnit.SECONDS.toMillis(60));
+            awaitCaughtUp(wokenReader);
             try {
                 subscription.close();
             } catch (Exception e) {
@@ -126,7 +129,7 @@ final class ConcurrentLogHarness {
             }
         }
         if (naive != null) {
-            naive.join(TimeUnit.SECONDS.toMillis(60));
+            awaitCaughtUp(naive);
         }
     }
 
@@ -207,6 +210,19 @@ final class ConcurrentLogHarness {
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Waits for a reader to reach the end of the log after the writers stopped. A reader that fell far behind (the
+     * extended sizes write millions of events on a loaded machine) may need minutes; one still reading after
+     * {@link #CATCH_UP} fails the run instead of leaving its list to be read while it still grows.
+     */
+    private static void awaitCaughtUp(Thread reader) throws InterruptedException {
+        reader.join(CATCH_UP.toMillis());
+        if (reader.isAlive()) {
+            throw new IllegalStateException("the " + reader.getName() + " was still catching up " + CATCH_UP
+                + " after the writers stopped; give it more time or fewer events");
         }
     }
 

@@ -13,6 +13,7 @@ import dev.eventline.core.RecordedEvent;
 import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.testing.PostgresTestServer;
+import dev.eventline.jdbc.testing.TestThreads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -12,6 +12,7 @@ import dev.eventline.core.RecordedEvent;
 import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.testing.PostgresTestServer;
+import dev.eventline.jdbc.testing.TestThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ServerKillTest {
 
     /** Kills of the server: the plan's CI size, and its extended size. */
-    private static final int KILLS = Sizes.of(10, 200);
+    private static final int KILLS = Sizes.of("eventline.f1.kills", 10, 200);
     private static final int WRITERS = 8;
     private static final int STREAMS_PER_WRITER = 4;
 
@@ -84,11 +85,13 @@ class ServerKillTest {
                 Writer writer = new Writer();
                 writers.add(writer);
                 int index = w;
-                threads.add(start("f1-writer-" + w, failures, () -> write(store, index, writer, running, down)));
+                threads.add(TestThreads.start("f1-writer-" + w, failures,
+                    () -> write(store, index, writer, running, down)));
             }
             Subscriber subscriber = new Subscriber(store);
             AtomicBoolean following = new AtomicBoolean(true);
-            Thread subscriberThread = start("f1-subscriber", failures, () -> subscriber.follow(following));
+            Thread subscriberThread = TestThreads.start("f1-subscriber", failures,
+                () -> subscriber.follow(following));
             long began = System.nanoTime();
             Random random = new Random(11);
             long unknownAll = 0;
@@ -203,7 +206,7 @@ class ServerKillTest {
                     if (!down.get()) {
                         // a connection broken by an earlier kill: nothing reached the server, retry at once
                         writer.staleRetries++;
-                        sleep(20);
+                        TestThreads.sleep(20);
                         continue;
                     }
                     // the server is down: hold the unknown append until it is back and the batch was checked
@@ -227,7 +230,7 @@ class ServerKillTest {
                 if (attempt == 100) {
                     throw e;
                 }
-                sleep(100);
+                TestThreads.sleep(100);
             }
         }
     }
@@ -252,7 +255,7 @@ class ServerKillTest {
                 } catch (EventStoreException e) {
                     assertThat(e.isRetryable()).as("%s", e).isTrue();
                     failedPolls.incrementAndGet();
-                    sleep(50);
+                    TestThreads.sleep(50);
                     continue;
                 }
                 for (RecordedEvent event : page) {
@@ -264,7 +267,7 @@ class ServerKillTest {
                     if (last) {
                         return;
                     }
-                    sleep(10);
+                    TestThreads.sleep(10);
                 }
             }
         }
@@ -274,33 +277,11 @@ class ServerKillTest {
         return batch.stream().map(EventData::eventId).toList();
     }
 
-    private static Thread start(String name, ConcurrentLinkedQueue<Throwable> failures, Runnable body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
     private static void acquire(Semaphore semaphore) {
         try {
             if (!semaphore.tryAcquire(120, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("never resumed");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,6 +43,11 @@ public final class PostgresTestServer implements AutoCloseable {
     public static final int DEFAULT_POOL_SIZE = 4;
 
     private static final ReentrantLock STARTUP = new ReentrantLock();
+    /**
+     * How long a start may take: zonky's default, 10 s, is too short for crash recovery after a SIGKILL on a loaded
+     * 2-core machine (the extended F-1 run failed on it at load ~50).
+     */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
     private static final List<AutoCloseable> TO_CLOSE = new ArrayList<>();
     private static PostgresTestServer shared;
     private static PostgresTestServer durable;
@@ -336,6 +342,7 @@ public final class PostgresTestServer implements AutoCloseable {
             }
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setRegisterShutdownHook(false)
+                .setPGStartupWait(STARTUP_WAIT)
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("max_prepared_transactions", "10")
                 .setServerConfig("fsync", durableSettings ? "on" : "off")
