@@ -205,12 +205,23 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         String action = "Reading stream '" + streamId + "'";
         // the limit goes into the pages (the last query asks only for what is missing), not a Stream.limit stage
         if (direction == ReadDirection.FORWARDS) {
-            return Pages.stream(Math.max(fromVersion, 1), readBatchSize, maxCount, (from, size) ->
-                query(action, sql.readStreamForwards(), (connection, statement) -> {
+            // The last event of a read that reached the stream's end is its head: the next append (an aggregate
+            // loads, then appends with the exact version) can then write in one round trip.
+            RecordedEvent[] lastRead = new RecordedEvent[1];
+            return Pages.stream(Math.max(fromVersion, 1), readBatchSize, maxCount, (from, size) -> {
+                List<RecordedEvent> page = query(action, sql.readStreamForwards(), (connection, statement) -> {
                     statement.setString(1, streamId);
                     statement.setLong(2, from);
                     statement.setInt(3, size);
-                }), event -> event.version() + 1);
+                });
+                if (!page.isEmpty()) {
+                    lastRead[0] = page.get(page.size() - 1);
+                }
+                if (page.size() < size && lastRead[0] != null) {
+                    appender.readReachedHead(lastRead[0]);
+                }
+                return page;
+            }, event -> event.version() + 1);
         }
         return Pages.stream(fromVersion, readBatchSize, maxCount, (from, size) -> from < 1 ? List.<RecordedEvent>of()
             : query(action, sql.readStreamBackwards(), (connection, statement) -> {
