@@ -40,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Appends: one transaction per call. It locks the stream (PostgreSQL: an advisory lock, then the head row;
  * H2: the log head, then the head row), checks the expected version, takes positions, updates (or inserts) the head
- * row and inserts the events in one JDBC batch, then commits: four round trips on PostgreSQL whatever the size.
+ * row and inserts the events in one JDBC batch, then commits. On PostgreSQL, when the stream's head is known
+ * beforehand (a new stream, or the head this instance last wrote or read to the end of the stream), the lock, the
+ * head row and every event row go in one round trip, then the commit; otherwise one cheap read of the head comes
+ * first. A remembered head that another writer has since moved writes nothing (the head row's version and
+ * checksum are checked) and the append takes the locking path (lock and read the head, write, commit).
  * The database enforces optimistic concurrency (the locks, the head row and {@code UNIQUE(stream_id,
  * stream_version)}), so it holds across JVMs; a unique violation never escapes: it becomes a
  * {@link ConcurrencyConflictException}, or, when the batch's event ids are already stored as this batch, the
