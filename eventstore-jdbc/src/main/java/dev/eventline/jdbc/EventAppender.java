@@ -126,7 +126,14 @@ final class EventAppender {
                 throw new ConcurrencyConflictException(streamId, expected, head.version(), events.size());
             }
         }
-        AppendResult result = tryPipelined(streamId, head, events);
+        AppendResult result;
+        try {
+            result = tryPipelined(streamId, head, events);
+        } catch (RuntimeException e) {
+            // the commit may or may not have happened: the head is unknown until read again
+            heads.forget(streamId);
+            throw e;
+        }
         if (result == null) {
             heads.forget(streamId);
         }
