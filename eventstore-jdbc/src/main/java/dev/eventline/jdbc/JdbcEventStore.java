@@ -97,6 +97,8 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     private final boolean txOrder;
     private final EventRows rows;
     private final EventAppender appender;
+    /** PostgreSQL only (null on H2): the transaction-id offset check after a restore into another cluster. */
+    private final TransactionIdAlignment alignment;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private JdbcEventStore(Builder builder, DataSource dataSource, AutoCloseable ownedPool, Dialect dialect) {
@@ -115,6 +117,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         this.rows = new EventRows(dataSource, txOrder, readBatchSize);
         this.appender = new EventAppender(dataSource, sql, rows, clock, hashChain, limits, txOrder, schema,
             tablePrefix, builder.appendHooks);
+        this.alignment = txOrder ? new TransactionIdAlignment(dataSource, schema, tablePrefix) : null;
     }
 
     /**
@@ -159,11 +162,21 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
 
     /**
      * Creates or upgrades the store's tables; safe to call on every start, from several instances at once.
+     * <p>
+     * On PostgreSQL it then checks that the cluster's next transaction ids lie above the stored ones, as every
+     * store instance also does once before its first append or read of the log (after a dump restored into
+     * another cluster they do not, and the store raises its transaction-id offset; see the README,
+     * "Backup and restore").
      *
      * @return the schema versions this call applied (empty when up to date)
      */
     public List<Integer> createSchema() {
-        return SchemaMigrator.migrate(dataSource, dialect, schema, tablePrefix, COMPONENT, MIGRATIONS);
+        List<Integer> applied = SchemaMigrator.migrate(dataSource, dialect, schema, tablePrefix, COMPONENT,
+            MIGRATIONS);
+        if (alignment != null) {
+            alignment.align();
+        }
+        return applied;
     }
 
     /** @return the DDL {@link #createSchema()} applies, for Flyway or Liquibase users */
@@ -190,6 +203,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
 
     @Override
     public AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
+        ensureAligned();
         return appender.append(streamId, expected, events);
     }
 
@@ -241,6 +255,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         if (maxCount < 1) {
             throw new IllegalArgumentException("maxCount must be >= 1 (maxCount: " + maxCount + ")");
         }
+        ensureAligned();
         return query("Reading the log after " + after, sql.readAll(), (connection, statement) -> {
             int index = bindCursor(statement, after);
             statement.setInt(index, maxCount);
@@ -274,6 +289,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         OffsetDateTime from = utc(Objects.requireNonNull(fromInclusive, "fromInclusive"));
         OffsetDateTime to = utc(Objects.requireNonNull(toExclusive, "toExclusive"));
         String action = "Reading the log between " + fromInclusive + " and " + toExclusive;
+        ensureAligned();
         return Pages.stream(LogPosition.START, readBatchSize, (after, size) ->
             query(action, sql.readAllBetween(), (connection, statement) -> {
                 int index = bindCursor(statement, after);
@@ -301,6 +317,7 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
 
     @Override
     public LogPosition headPosition() {
+        ensureAligned();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.headPosition());
              ResultSet row = statement.executeQuery()) {
@@ -390,6 +407,13 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing
+
+    /** The log's reads and appends compare transaction ids: check them once against the cluster's (PostgreSQL). */
+    private void ensureAligned() {
+        if (alignment != null) {
+            alignment.ensureAligned();
+        }
+    }
 
     private List<RecordedEvent> query(String action, String statementSql, EventRows.Binder binder) {
         return rows.query(action, statementSql, binder);

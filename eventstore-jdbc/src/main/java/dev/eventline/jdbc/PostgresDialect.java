@@ -20,8 +20,18 @@ public final class PostgresDialect implements Dialect {
 
     static final PostgresDialect INSTANCE = new PostgresDialect();
 
-    /** The horizon: every transaction id below it has committed or rolled back. */
-    static final String HORIZON = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    /**
+     * The horizon: every stored {@code tx_id} below it belongs to a transaction that has committed or rolled back.
+     * Stored ids are the transaction's id plus the log's offset (schema V3; zero unless the database was restored
+     * into another cluster, see {@link TransactionIdAlignment}), so the horizon adds it too.
+     */
+    static final String HORIZON = """
+        (pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+         + (SELECT tx_offset FROM ${schema}${prefix}log_epoch WHERE id = 1))""";
+
+    /** The id the current transaction stores in {@code tx_id}: its transaction id plus the log's offset. */
+    static final String TX_ID = """
+        (pg_current_xact_id()::text::bigint + (SELECT tx_offset FROM ${schema}${prefix}log_epoch WHERE id = 1))""";
 
     static final String EVENT_COLUMNS = """
         global_position, tx_id, stream_id, stream_version, event_id, event_type, schema_version, recorded_at, \
@@ -46,7 +56,7 @@ public final class PostgresDialect implements Dialect {
     static final String LOCK_AND_ALLOCATE = """
         SELECT pg_advisory_xact_lock(?, ?);
         SELECT h.stream_version, h.last_checksum, a.tx_id, a.position
-        FROM (SELECT pg_current_xact_id()::text::bigint AS tx_id,
+        FROM (SELECT ${txid} AS tx_id,
                      nextval('${schema}${prefix}events_position_seq') AS position
               FROM generate_series(1, ?)) a
         LEFT JOIN (SELECT stream_version, last_checksum FROM ${schema}${prefix}streams

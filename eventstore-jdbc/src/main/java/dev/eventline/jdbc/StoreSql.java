@@ -41,8 +41,14 @@ record StoreSql(String lockStream, String allocate, String insertStream, String 
     }
 
     private static String r(String sql, String schema, String prefix) {
-        return Identifiers.render(sql, schema, prefix)
-            .replace("${columns}", PostgresDialect.EVENT_COLUMNS)
-            .replace("${horizon}", PostgresDialect.HORIZON);
+        return render(sql, schema, prefix);
+    }
+
+    /** A statement template with every placeholder filled in (also for tests that EXPLAIN the statements). */
+    static String render(String sql, String schema, String prefix) {
+        // the horizon and the transaction id name tables themselves: in first, then the names are rendered
+        return Identifiers.render(sql.replace("${horizon}", PostgresDialect.HORIZON)
+                .replace("${txid}", PostgresDialect.TX_ID), schema, prefix)
+            .replace("${columns}", PostgresDialect.EVENT_COLUMNS);
     }
 }

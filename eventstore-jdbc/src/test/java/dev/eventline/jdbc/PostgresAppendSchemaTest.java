@@ -8,11 +8,11 @@ import dev.eventline.core.EventMetadata;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.RecordedEvent;
-import dev.eventline.jdbc.internal.Identifiers;
 import dev.eventline.jdbc.testing.PostgresTestServer;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -115,6 +115,13 @@ class PostgresAppendSchemaTest {
                 Thread.currentThread().setContextClassLoader(previous);
             }
             assertThat(indexes(pool)).containsKey("el_events_log_idx");
+            // this release's append path needs V3's offset row to write what the previous release would have
+            // written; V3 only adds that table, and applies again as a no-op below
+            try (InputStream v3 = getClass().getClassLoader()
+                     .getResourceAsStream(JdbcEventStore.MIGRATIONS + "/postgres/V3__transaction_id_offset.sql");
+                 Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(StoreSql.render(new String(v3.readAllBytes(), StandardCharsets.UTF_8), "", "el_"));
+            }
             JdbcEventStore store = JdbcEventStore.builder(pool).dialect(Dialect.postgres()).build();
             for (int i = 0; i < 5; i++) {
                 store.append("s-" + i % 2, ExpectedVersion.any(), List.of(EventData.of("Noted", "{\"i\":" + i + "}"),
@@ -124,7 +131,7 @@ class PostgresAppendSchemaTest {
             // when
             List<Integer> applied = store.createSchema();
             // then
-            assertThat(applied).containsExactly(2);
+            assertThat(applied).containsExactly(2, 3);
             assertThat(indexes(pool)).containsOnlyKeys("el_events_pk", "el_events_stream_version_uk",
                 "el_events_event_id_uk", "el_events_recorded_at_brin", "el_events_position_brin");
             assertThat(store.readAll(LogPosition.START).toList()).usingRecursiveFieldByFieldElementComparator()
@@ -190,8 +197,7 @@ class PostgresAppendSchemaTest {
     }
 
     private static String plan(Statement statement, String template, String... values) throws SQLException {
-        String sql = Identifiers.render(template, "", "el_").replace("${columns}", PostgresDialect.EVENT_COLUMNS)
-            .replace("${horizon}", PostgresDialect.HORIZON);
+        String sql = StoreSql.render(template, "", "el_");
         for (String value : values) {
             sql = sql.replaceFirst("\\?", java.util.regex.Matcher.quoteReplacement(value));
         }
