@@ -130,7 +130,7 @@ public final class PostgresDialect implements Dialect {
                   FROM head, generate_series(1, ?)) p)
         INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
         event_type, schema_version, recorded_at, payload, metadata, checksum)
-        SELECT positions.position, pg_current_xact_id()::text::bigint, head.stream_id, ? + e.n, e.event_id, \
+        SELECT positions.position, ${txid}, head.stream_id, ? + e.n, e.event_id, \
         e.event_type, e.schema_version, ?::timestamptz, e.payload, e.metadata, e.checksum
         FROM head CROSS JOIN unnest(?::uuid[], ?::text[], ?::integer[], ?::bytea[], ?::text[], ?::text[])
             WITH ORDINALITY AS e(event_id, event_type, schema_version, payload, metadata, checksum, n)
