@@ -51,7 +51,7 @@ class EventIdsTest {
     @Test
     void ids_taken_one_after_another_keep_growing_even_within_one_millisecond() {
         // given
-        int count = 50_000;
+        int count = 20_000;
         List<UUID> ids = new ArrayList<>(count);
 
         // when (far more than one id per millisecond, so the counter and its carry into the time are exercised)
@@ -60,12 +60,15 @@ class EventIdsTest {
         }
 
         // then
+        List<String> disorder = new ArrayList<>();
         for (int i = 1; i < count; i++) {
             UUID previous = ids.get(i - 1);
             UUID current = ids.get(i);
-            assertThat(current.compareTo(previous)).as("id %d after id %d", i, i - 1).isPositive();
-            assertThat(compareBytes(current, previous)).as("byte order of id %d", i).isPositive();
+            if (current.compareTo(previous) <= 0 || compareBytes(current, previous) <= 0) {
+                disorder.add(i + ": " + previous + " then " + current);
+            }
         }
+        assertThat(disorder).isEmpty();
         assertThat(new HashSet<>(ids)).hasSize(count);
     }
 
@@ -73,7 +76,7 @@ class EventIdsTest {
     void ids_taken_on_many_threads_at_once_are_unique_and_each_thread_sees_them_grow() throws Exception {
         // given
         int threads = 8;
-        int perThread = 20_000;
+        int perThread = 5_000;
         Set<UUID> all = ConcurrentHashMap.newKeySet();
         List<String> disorder = new ArrayList<>();
         CountDownLatch start = new CountDownLatch(1);
