@@ -116,19 +116,24 @@ def rate_of(rows, store, size, snap):
 
 def appends(rows, out):
     out.append("### Batched appends (one append = one transaction, new stream each)\n")
-    out.append("| database | events per append | Eventline events/s | plain JDBC batch events/s | % of JDBC | "
-               "COPY events/s | % of COPY |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
-    copy = score(find(rows, "PgCopyBenchmark", "jdbcCopyBatch1000"))
+    out.append("| database | event ids | events per append | Eventline events/s | plain JDBC batch events/s | "
+               "% of JDBC | COPY events/s | % of COPY |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    # result files from before the ids parameter used random (version 4) ids
+    kinds = sorted({dict(p).get("ids", "random") for (c, m, p) in rows if c == "AppendBatchBenchmark"},
+                   key=lambda k: (k != "v7", k))
     for db in ["h2mem", "h2file", "postgres"]:
-        for size in ["10", "100", "1000"]:
-            el = score(find(rows, "AppendBatchBenchmark", "eventlineBatch" + size, db=db))
-            jd = score(find(rows, "AppendBatchBenchmark", "jdbcBatch" + size, db=db))
-            if el is None and jd is None:
-                continue
-            c = copy if db == "postgres" and size == "1000" else None
-            out.append(f"| {db} | {int(size):,} | {num(el)} | {num(jd)} | {pct(el, jd)} | {num(c)} | "
-                       f"{pct(el, c)} |")
+        for ids in kinds:
+            want = {"ids": ids} if any("ids" in dict(p) for (c, m, p) in rows if c == "AppendBatchBenchmark") else {}
+            copy = score(find(rows, "PgCopyBenchmark", "jdbcCopyBatch1000", **want))
+            for size in ["10", "100", "1000"]:
+                el = score(find(rows, "AppendBatchBenchmark", "eventlineBatch" + size, db=db, **want))
+                jd = score(find(rows, "AppendBatchBenchmark", "jdbcBatch" + size, db=db, **want))
+                if el is None and jd is None:
+                    continue
+                c = copy if db == "postgres" and size == "1000" else None
+                out.append(f"| {db} | {ids} | {int(size):,} | {num(el)} | {num(jd)} | {pct(el, jd)} | {num(c)} | "
+                           f"{pct(el, c)} |")
     out.append("")
 
 
@@ -272,13 +277,14 @@ def targets(rows, out):
                        f"{verdict(score(big), 2.0 * score(small), higher_is_better=False)} (within 2×) |")
     ra = score(find(rows, "ReadAllBenchmark", "eventlineReadAll", store="postgres"))
     out.append(f"| readAll from PostgreSQL ≥ 500,000 events/s | {num(ra)} | {verdict(ra, 500_000)} |")
-    b = score(find(rows, "AppendBatchBenchmark", "eventlineBatch1000", db="postgres"))
-    copy = score(find(rows, "PgCopyBenchmark", "jdbcCopyBatch1000"))
+    v7 = {"ids": "v7"} if any("ids" in dict(p) for (c, m, p) in rows if c == "AppendBatchBenchmark") else {}
+    b = score(find(rows, "AppendBatchBenchmark", "eventlineBatch1000", db="postgres", **v7))
+    copy = score(find(rows, "PgCopyBenchmark", "jdbcCopyBatch1000", **v7))
     out.append(f"| batched appends to PostgreSQL ≥ 100,000 events/s | {num(b)} | {verdict(b, 100_000)} |")
     out.append(f"| batched appends to PostgreSQL ≥ 80% of COPY | {pct(b, copy)} | "
                f"{verdict(b, 0.8 * copy) if b and copy else 'not run'} |")
     for h2 in ["h2mem", "h2file"]:
-        v = score(find(rows, "AppendBatchBenchmark", "eventlineBatch1000", db=h2))
+        v = score(find(rows, "AppendBatchBenchmark", "eventlineBatch1000", db=h2, **v7))
         out.append(f"| batched appends to H2 ({h2}) ≥ 50,000 events/s | {num(v)} | {verdict(v, 50_000)} |")
     s1 = find(rows, "SingleAppendBenchmark", "eventline1Thread", db="postgres")
     out.append(f"| single appends on PostgreSQL ≥ 4,000/s on 1 thread (issue 3) | {num(tput(s1, 1))} | "

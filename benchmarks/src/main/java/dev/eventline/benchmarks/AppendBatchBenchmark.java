@@ -22,6 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Batched appends of 10, 100 and 1,000 events to a new stream per append, one transaction each, by Eventline's
  * JDBC store and, beside it, by plain JDBC batch inserts of the same rows into a table of the same shape (the
  * ceiling). Score: events per second.
+ * <p>
+ * Both get event ids of the same kind in the same run ({@code -p ids=v7,random}): time-ordered ids as the library
+ * makes them (the default), or random version-4 ids as an application making its own may hand over. Random ids
+ * land all over the unique index on event ids, which costs the database more write-ahead log per event.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,15 +39,21 @@ public class AppendBatchBenchmark {
     @Param({"h2mem", "h2file", "postgres"})
     public String db;
 
+    /** Event ids: {@code v7} (time-ordered, from {@code EventIds.next()}) or {@code random} (version 4). */
+    @Param({"v7"})
+    public String ids;
+
     private Fixture fixture;
     private Database database;
     private Connection connection;
     private final RawEvents raw = new RawEvents("raw_events");
+    private Payloads.Ids idKind;
     private long stream;
 
     /** Starts the database and creates the store's schema and the ceiling table. */
     @Setup
     public void setUp() throws SQLException {
+        idKind = Payloads.Ids.of(ids);
         fixture = Fixture.open(db);
         database = fixture.database;
         raw.create(database);
@@ -59,7 +69,7 @@ public class AppendBatchBenchmark {
 
     private void eventline(int size) {
         long n = stream++;
-        fixture.store.append("acc-el-" + n, ExpectedVersion.noStream(), Payloads.batch((int) n, size));
+        fixture.store.append("acc-el-" + n, ExpectedVersion.noStream(), Payloads.batch((int) n, size, idKind));
     }
 
     /** Eventline: 10 events in one append. */
@@ -85,7 +95,7 @@ public class AppendBatchBenchmark {
 
     private void jdbc(int size) throws SQLException {
         long n = stream++;
-        raw.insertBatch(connection, "acc-jdbc-" + n, 1, Payloads.batch((int) n, size));
+        raw.insertBatch(connection, "acc-jdbc-" + n, 1, Payloads.batch((int) n, size, idKind));
     }
 
     /** Ceiling: 10 rows in one JDBC batch and transaction. */

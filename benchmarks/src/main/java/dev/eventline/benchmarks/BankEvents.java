@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventIds;
 import dev.eventline.core.EventMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The bank-account domain every benchmark uses: two event types with ~180-byte JSON payloads, an account state and
@@ -111,12 +111,15 @@ final class BankEvents {
         throw new IllegalArgumentException("unknown event type (" + type + ")");
     }
 
-    /** {@code count} events of one account as store input, starting at {@code firstIndex}. */
+    /**
+     * {@code count} events of one account as store input, starting at {@code firstIndex}, with ids made the way an
+     * application's code gets them from the library ({@link EventIds#next()}).
+     */
     static List<EventData> eventData(String accountId, long firstIndex, int count) {
         List<EventData> result = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             BankEvent event = event(accountId, firstIndex + i);
-            result.add(new EventData(UUID.randomUUID(), typeOf(event), 1, encode(event), EventMetadata.empty()));
+            result.add(new EventData(EventIds.next(), typeOf(event), 1, encode(event), EventMetadata.empty()));
         }
         return result;
     }

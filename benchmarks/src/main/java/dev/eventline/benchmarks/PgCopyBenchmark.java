@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -19,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Ceiling of batched appends on PostgreSQL: {@code COPY} of 1,000 rows (same columns and payloads as the store
- * writes) into a fresh stream, one transaction each. Score: events per second.
+ * writes) into a fresh stream, one transaction each. Event ids as in {@link AppendBatchBenchmark}
+ * ({@code -p ids=v7,random}). Score: events per second.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -29,14 +31,20 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 2)
 public class PgCopyBenchmark {
 
+    /** Event ids: {@code v7} (time-ordered, from {@code EventIds.next()}) or {@code random} (version 4). */
+    @Param({"v7"})
+    public String ids;
+
     private Database database;
     private Connection connection;
     private final RawEvents raw = new RawEvents("raw_events");
+    private Payloads.Ids idKind;
     private long stream;
 
     /** Starts PostgreSQL and creates the ceiling table. */
     @Setup
     public void setUp() throws SQLException {
+        idKind = Payloads.Ids.of(ids);
         database = Database.open("postgres");
         raw.create(database);
         connection = database.dataSource.getConnection();
@@ -54,6 +62,6 @@ public class PgCopyBenchmark {
     @OperationsPerInvocation(1_000)
     public void jdbcCopyBatch1000() throws SQLException, IOException {
         long n = stream++;
-        raw.copy(connection, "acc-copy-" + n, 1, Payloads.batch((int) n, 1_000));
+        raw.copy(connection, "acc-copy-" + n, 1, Payloads.batch((int) n, 1_000, idKind));
     }
 }

@@ -41,10 +41,10 @@ public record EventData(UUID eventId, String type, int schemaVersion, byte[] pay
     /**
      * @param type the logical type name
      * @param json the JSON payload
-     * @return event data with a random id, schema version 1 and no metadata
+     * @return event data with a new time-ordered id ({@link EventIds#next()}), schema version 1 and no metadata
      */
     public static EventData of(String type, String json) {
-        return new EventData(UUID.randomUUID(), type, 1, json.getBytes(StandardCharsets.UTF_8), EventMetadata.empty());
+        return new EventData(EventIds.next(), type, 1, json.getBytes(StandardCharsets.UTF_8), EventMetadata.empty());
     }
 
     /** @return the payload decoded as UTF-8 text */

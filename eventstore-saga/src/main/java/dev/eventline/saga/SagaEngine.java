@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventline.core.AppendResult;
 import dev.eventline.core.ConcurrencyConflictException;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventIds;
 import dev.eventline.core.EventMetadata;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -170,7 +170,7 @@ final class SagaEngine {
         ObjectNode body = SagaRecords.JSON.createObjectNode();
         body.put("commit", position.commit());
         body.put("position", position.position());
-        EventData data = new EventData(UUID.randomUUID(), SagaRecords.CHECKPOINT, 1,
+        EventData data = new EventData(EventIds.next(), SagaRecords.CHECKPOINT, 1,
             body.toString().getBytes(StandardCharsets.UTF_8), EventMetadata.empty());
         try {
             AppendResult result = store.append(checkpointStream, ExpectedVersion.exactly(checkpointVersion),

@@ -3,6 +3,7 @@ package dev.eventline.saga;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventIds;
 import dev.eventline.core.EventMetadata;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
@@ -18,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.function.Predicate;
 
 /**
@@ -163,7 +163,7 @@ public final class SagaFixture<S> {
         }
         engine();
         store.append(streamId, ExpectedVersion.any(),
-            List.of(new EventData(UUID.randomUUID(), eventType, 1, json, EventMetadata.empty())));
+            List.of(new EventData(EventIds.next(), eventType, 1, json, EventMetadata.empty())));
         run();
         if (currentSagaId == null) {
             engine.index().list(type.name(), null).stream().findFirst()

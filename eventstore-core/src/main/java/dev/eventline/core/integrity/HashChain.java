@@ -40,6 +40,12 @@ public final class HashChain {
 
     private static final byte[] DOMAIN = "eventline-chain-v1".getBytes(StandardCharsets.UTF_8);
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * The encoding's size without its variable-length bytes: length prefixes of domain, previous checksum, stream,
+     * type, payload and the four metadata strings (9), the id (2 longs), version, time, schema version and the
+     * extra entries' count (4), each 8 bytes, plus the domain itself.
+     */
+    private static final int FIXED_SIZE = (9 + 2 + 4) * Long.BYTES + DOMAIN.length;
 
     private final MessageDigest digestPrototype;
     private final Mac macPrototype;
@@ -110,27 +116,46 @@ public final class HashChain {
      */
     public String link(String previousChecksum, UUID eventId, String streamId, long version, Instant recordedAt,
                        String type, int schemaVersion, byte[] payload, EventMetadata metadata) {
-        Sink sink = newSink();
-        sink.bytes(DOMAIN);
-        sink.string(previousChecksum);
-        sink.longValue(eventId.getMostSignificantBits());
-        sink.longValue(eventId.getLeastSignificantBits());
-        sink.string(streamId);
-        sink.longValue(version);
-        sink.longValue(recordedAt.getEpochSecond() * 1_000_000L + recordedAt.getNano() / 1_000);
-        sink.string(type);
-        sink.longValue(schemaVersion);
-        sink.bytes(payload);
-        sink.nullableString(metadata.correlationId());
-        sink.nullableString(metadata.causationId());
-        sink.nullableString(metadata.principal());
-        sink.nullableString(metadata.tenant());
-        sink.longValue(metadata.extra().size());
-        for (Map.Entry<String, String> entry : metadata.extra().entrySet()) {
-            sink.string(entry.getKey());
-            sink.string(entry.getValue());
+        // The canonical encoding is built in one array and hashed in one call: one digest update per field (about
+        // twenty per event) cost more than the copy. The bytes are exactly those the field-by-field form fed in.
+        byte[] previous = previousChecksum.getBytes(StandardCharsets.UTF_8);
+        byte[] stream = streamId.getBytes(StandardCharsets.UTF_8);
+        byte[] typeName = type.getBytes(StandardCharsets.UTF_8);
+        byte[] correlationId = utf8OrNull(metadata.correlationId());
+        byte[] causationId = utf8OrNull(metadata.causationId());
+        byte[] principal = utf8OrNull(metadata.principal());
+        byte[] tenant = utf8OrNull(metadata.tenant());
+        Map<String, String> extra = metadata.extra();
+        byte[][] extraBytes = new byte[extra.size() * 2][];
+        int size = FIXED_SIZE + previous.length + stream.length + typeName.length + payload.length
+            + lengthOf(correlationId) + lengthOf(causationId) + lengthOf(principal) + lengthOf(tenant);
+        int e = 0;
+        for (Map.Entry<String, String> entry : extra.entrySet()) {
+            extraBytes[e] = entry.getKey().getBytes(StandardCharsets.UTF_8);
+            extraBytes[e + 1] = entry.getValue().getBytes(StandardCharsets.UTF_8);
+            size += 2 * Long.BYTES + extraBytes[e].length + extraBytes[e + 1].length;
+            e += 2;
         }
-        return HEX.formatHex(sink.finish());
+        ByteBuffer encoding = ByteBuffer.allocate(size);
+        putBytes(encoding, DOMAIN);
+        putBytes(encoding, previous);
+        encoding.putLong(eventId.getMostSignificantBits());
+        encoding.putLong(eventId.getLeastSignificantBits());
+        putBytes(encoding, stream);
+        encoding.putLong(version);
+        encoding.putLong(recordedAt.getEpochSecond() * 1_000_000L + recordedAt.getNano() / 1_000);
+        putBytes(encoding, typeName);
+        encoding.putLong(schemaVersion);
+        putBytes(encoding, payload);
+        putNullable(encoding, correlationId);
+        putNullable(encoding, causationId);
+        putNullable(encoding, principal);
+        putNullable(encoding, tenant);
+        encoding.putLong(extra.size());
+        for (byte[] bytes : extraBytes) {
+            putBytes(encoding, bytes);
+        }
+        return HEX.formatHex(hash(encoding.array()));
     }
 
     /**
@@ -230,59 +255,36 @@ public final class HashChain {
             event.schemaVersion(), event.payload(), event.metadata());
     }
 
-    /** Feeds the canonical encoding into a digest or MAC without building it in memory. */
-    private Sink newSink() {
+    private byte[] hash(byte[] encoding) {
         try {
-            return macPrototype != null ? new Sink(null, (Mac) macPrototype.clone())
-                : new Sink((MessageDigest) digestPrototype.clone(), null);
+            return macPrototype != null ? ((Mac) macPrototype.clone()).doFinal(encoding)
+                : ((MessageDigest) digestPrototype.clone()).digest(encoding);
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException("digest not cloneable", e);
         }
     }
 
-    private static final class Sink {
-        private final MessageDigest digest;
-        private final Mac mac;
-        private final ByteBuffer scratch = ByteBuffer.allocate(Long.BYTES);
+    private static byte[] utf8OrNull(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
 
-        Sink(MessageDigest digest, Mac mac) {
-            this.digest = digest;
-            this.mac = mac;
-        }
+    /** Bytes a nullable string adds beyond its length prefix (already in {@link #FIXED_SIZE}). */
+    private static int lengthOf(byte[] nullable) {
+        return nullable == null ? 0 : nullable.length;
+    }
 
-        void raw(byte[] bytes) {
-            if (mac != null) {
-                mac.update(bytes);
-            } else {
-                digest.update(bytes);
-            }
-        }
+    /** A length prefix (8 bytes, big-endian) and the bytes. */
+    private static void putBytes(ByteBuffer encoding, byte[] bytes) {
+        encoding.putLong(bytes.length);
+        encoding.put(bytes);
+    }
 
-        void longValue(long value) {
-            scratch.clear();
-            scratch.putLong(value);
-            raw(scratch.array());
-        }
-
-        void bytes(byte[] bytes) {
-            longValue(bytes.length);
-            raw(bytes);
-        }
-
-        void string(String value) {
-            bytes(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        void nullableString(String value) {
-            if (value == null) {
-                longValue(-1);
-            } else {
-                string(value);
-            }
-        }
-
-        byte[] finish() {
-            return mac != null ? mac.doFinal() : digest.digest();
+    /** A null string is the length -1 and no bytes, so that it differs from an empty one. */
+    private static void putNullable(ByteBuffer encoding, byte[] bytes) {
+        if (bytes == null) {
+            encoding.putLong(-1);
+        } else {
+            putBytes(encoding, bytes);
         }
     }
 }

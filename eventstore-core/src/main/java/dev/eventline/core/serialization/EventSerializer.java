@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.eventline.core.EventData;
+import dev.eventline.core.EventIds;
 import dev.eventline.core.EventMetadata;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.core.SerializationException;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -180,7 +180,7 @@ public final class EventSerializer {
                 + ") is not written as a JSON object. Use a record or class with properties, so that upcasters "
                 + "can reshape it later.");
         }
-        return new EventData(UUID.randomUUID(), codec.name, codec.currentVersion, payload, metadata);
+        return new EventData(EventIds.next(), codec.name, codec.currentVersion, payload, metadata);
     }
 
     /**

@@ -173,6 +173,33 @@ class HashChainTest {
                 payload.getBytes(StandardCharsets.UTF_8), meta);
         }
 
+        /**
+         * Checksums are stored beside every event and verified years later, so the encoding must never change:
+         * these links were computed by the release that first stored them (field-by-field digest updates) and any
+         * faster implementation must give the same bytes, plain and keyed, with and without metadata.
+         */
+        @Test
+        void links_stay_byte_identical_to_the_ones_already_stored() {
+            // given
+            EventMetadata full = new EventMetadata("corr-1", "cause-\u00e9", "alice", "",
+                Map.of("zeta", "1", "alpha", "\u00fcn\u00ef \uD83D\uDE80", "k", ""));
+            byte[] payload = "{\"accountId\":\"acc-1\",\"amount\":12.50,\"note\":\"\u00e9\uD83D\uDE80\"}"
+                .getBytes(StandardCharsets.UTF_8);
+            HashChain keyed = HashChain.hmacSha256(key(32, 7));
+            // when
+            String plain1 = chain.link("", ID, "account-1 \uD83D\uDE80", 1, AT, "MoneyDeposited", 1, payload,
+                EventMetadata.empty());
+            String plain2 = chain.link(plain1, ID, "account-1 \uD83D\uDE80", 2, AT, "MoneyDeposited", 3, payload, full);
+            String keyed1 = keyed.link("", ID, "account-1 \uD83D\uDE80", 1, AT, "MoneyDeposited", 1, payload,
+                EventMetadata.empty());
+            String keyed2 = keyed.link(keyed1, ID, "account-1 \uD83D\uDE80", 2, AT, "MoneyDeposited", 3, payload, full);
+            // then
+            assertThat(plain1).isEqualTo("2f6f32b93509a918c72e807dddcb249c8a1df9b9f2cda751ce0935a24f16defb");
+            assertThat(plain2).isEqualTo("722ad8a0cfcba03fe6bc5ab5756cd7910fb4fb507555991a99625f5702a54e7f");
+            assertThat(keyed1).isEqualTo("3d1dfbf7b8a989740375d761ca23dd05e1d1ca5a85ccceb2e70df3949210a447");
+            assertThat(keyed2).isEqualTo("3d9ade927b546d874d63a169d3321e28e4d2af250c18ecd13012858405fd296a");
+        }
+
         @Test
         void a_link_is_lowercase_hex_sha256_and_deterministic() {
             String first = link("", ID, "s", 1, AT, "T", 1, "{}", metadata);
