@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -42,8 +43,13 @@ abstract class ProjectionFaultsContract {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Duration FAST_POLL = Duration.ofMillis(10);
 
-    /** P-1: the plan's K = 50 in CI; 500 extended. */
-    static final int P1_KILLS = EXTENDED ? 500 : 50;
+    /**
+     * P-1: the plan's K = 50 in CI; 500 extended; {@code -Deventline.p1.kills=N} sets it for an intermediate run
+     * (its report line then says so).
+     */
+    static final int P1_KILLS = Integer.getInteger("eventline.p1.kills", EXTENDED ? 500 : 50);
+    /** How long a killed projector's backends may take to end on the server (the abort is asynchronous there). */
+    static final Duration BACKEND_EXIT = Duration.ofSeconds(10);
     /** O-5: the plan's K = 20 in CI, 500 extended. */
     static final int O5_RESTARTS = EXTENDED ? 500 : 20;
     /**
@@ -60,6 +66,33 @@ abstract class ProjectionFaultsContract {
 
     /** @return the database's name for the figures */
     protected abstract String database();
+
+    /**
+     * @return the open transaction that holds back every reader of the log (on PostgreSQL: the oldest backend with
+     *     a transaction id), described; empty when there is none or the database has no such horizon
+     */
+    protected Optional<String> transactionHoldingTheLog() {
+        return Optional.empty();
+    }
+
+    /** @return what the database's sessions are doing (state, transaction, lock waits), for failure messages */
+    protected String databaseActivity() {
+        return "";
+    }
+
+    /** @return the stacks of the projection threads and the database's sessions, for a stalled test's message */
+    protected final String stallDiagnosis() {
+        StringBuilder dump = new StringBuilder("\nprojection threads:");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains("projection")) {
+                dump.append("\n  ").append(thread.getName()).append(' ').append(thread.getState());
+                for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                    dump.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return dump.append("\ndatabase sessions:").append(databaseActivity()).toString();
+    }
 
     private JdbcCheckpointStore checkpoints(DataSource dataSource) {
         JdbcCheckpointStore checkpoints = CheckpointStore.jdbc(dataSource);
@@ -108,6 +141,10 @@ abstract class ProjectionFaultsContract {
         return balances;
     }
 
+    private static String p1Size() {
+        return EXTENDED && P1_KILLS < 500 ? "partial extended run: " + P1_KILLS + " of 500 kills" : SIZE;
+    }
+
     private static LogPosition last(List<RecordedEvent> events) {
         return events.get(events.size() - 1).position();
     }
@@ -138,6 +175,10 @@ abstract class ProjectionFaultsContract {
             pool.kill();
             runner.close();
             ((AutoCloseable) raw).close();
+            // the dead process left no transaction open: one would hold back every reader of the log (PostgreSQL)
+            int kill = k;
+            await().atMost(BACKEND_EXIT).pollInterval(FAST_POLL).untilAsserted(() ->
+                assertThat(transactionHoldingTheLog()).as("transaction left open by kill %d", kill).isEmpty());
             // then, after every kill: the checkpoint is the last applied event; exactly the events up to it are
             // applied (the committed rows are a prefix of the log)
             LogPosition checkpoint = leases.load(JdbcBalances.NAME);
@@ -162,9 +203,10 @@ abstract class ProjectionFaultsContract {
             assertThat(checkpoints(survivor).load(JdbcBalances.NAME)).isEqualTo(last(log));
         }
         assertThat(killedMidWay).isPositive();
+        assertThat(transactionHoldingTheLog()).as("transaction left open after P-1").isEmpty();
         System.out.printf("[reliability] P-1 (%s, %s): %d projector processes killed (%d mid-way through the log, "
                 + "checkpoint == last applied after each); %d events; read model == recomputation from scratch; "
-                + "0 lost, 0 doubled; %.1f s%n", SIZE, database(), P1_KILLS, killedMidWay, log.size(),
+                + "0 lost, 0 doubled; no transaction left open after any kill; %.1f s%n", p1Size(), database(), P1_KILLS, killedMidWay, log.size(),
             (System.nanoTime() - began) / 1e9);
     }
 
@@ -198,7 +240,8 @@ abstract class ProjectionFaultsContract {
             .register(projection).build()) {
             // when
             runner.start();
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, last(appended), WAIT)).isTrue();
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, last(appended), WAIT))
+                .as("%s reached %s%s", runner.status(JdbcBalances.NAME), last(appended), stallDiagnosis()).isTrue();
             // then: the poison's handler ran exactly 1 + maxRetries times: the batch's call (which named the
             // failing event, so no second call was needed to find it), then 3 retries, each after at least the
             // backoff's lower bound
@@ -316,7 +359,7 @@ abstract class ProjectionFaultsContract {
             }
             String diagnosis = "checkpoint " + observer.load(JdbcBalances.NAME) + ", head " + head + ", lease "
                 + observer.lease(JdbcBalances.NAME) + ", first " + first.status(JdbcBalances.NAME) + ", second "
-                + second.status(JdbcBalances.NAME);
+                + second.status(JdbcBalances.NAME) + stallDiagnosis();
             assertThat(first.status(JdbcBalances.NAME).state()).as(diagnosis).isNotEqualTo(ProjectionState.FAILED);
             assertThat(second.status(JdbcBalances.NAME).state()).as(diagnosis).isNotEqualTo(ProjectionState.FAILED);
             assertThat(observer.load(JdbcBalances.NAME)).as(diagnosis).isEqualTo(head);
@@ -409,8 +452,10 @@ abstract class ProjectionFaultsContract {
             }
             // then
             LogPosition head = lastAppended;
-            assertThat(runner.awaitPosition(JdbcBalances.NAME, head, WAIT)).isTrue();
-            assertThat(runner.awaitPosition("external_mailer", head, WAIT)).isTrue();
+            assertThat(runner.awaitPosition(JdbcBalances.NAME, head, WAIT))
+                .as("%s reached %s%s", runner.status(JdbcBalances.NAME), head, stallDiagnosis()).isTrue();
+            assertThat(runner.awaitPosition("external_mailer", head, WAIT))
+                .as("%s reached %s%s", runner.status("external_mailer"), head, stallDiagnosis()).isTrue();
             DataSource check = newPool();
             assertThat(JdbcBalances.appliedEvents(check)).isEqualTo(written.get());
             assertThat(readModel(check)).isEqualTo(fold(head));
