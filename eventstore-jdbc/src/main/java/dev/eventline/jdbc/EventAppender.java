@@ -14,7 +14,6 @@ import dev.eventline.core.internal.RetriedAppends;
 import dev.eventline.jdbc.internal.EventRowInserts;
 import dev.eventline.jdbc.internal.MetadataJson;
 import dev.eventline.jdbc.internal.SqlErrors;
-import dev.eventline.jdbc.internal.StreamHeadCache;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,8 +50,6 @@ final class EventAppender {
     private final String tablePrefix;
     private final int lockNamespace;
     private final List<AppendHook> hooks;
-    /** PostgreSQL only (null on H2, whose appends serialize on the log head anyway). */
-    private final StreamHeadCache heads;
 
     EventAppender(DataSource dataSource, StoreSql sql, EventRows rows, InstantSource clock, HashChain hashChain,
                   AppendLimits limits, boolean txOrder, String schema, String tablePrefix, List<AppendHook> hooks) {
@@ -66,7 +63,6 @@ final class EventAppender {
         this.tablePrefix = tablePrefix;
         this.lockNamespace = ("eventline:" + schema + "." + tablePrefix).hashCode();
         this.hooks = List.copyOf(hooks);
-        this.heads = txOrder ? new StreamHeadCache(StreamHeadCache.DEFAULT_CAPACITY) : null;
     }
 
     AppendResult append(String streamId, ExpectedVersion expected, List<EventData> events) {
@@ -78,16 +74,9 @@ final class EventAppender {
             }
             return new AppendResult(streamId, current, current, List.of());
         }
-        if (txOrder) {
-            AppendResult pipelined = appendPipelined(streamId, expected, events);
-            if (pipelined != null) {
-                return pipelined;
-            }
-        }
         for (int attempt = 1; ; attempt++) {
             Attempt outcome = tryAppend(streamId, expected, events);
             if (outcome.result() != null) {
-                remember(outcome.result());
                 return outcome.result();
             }
             // After any conflict, the batch may be a retry of one that committed: probe by event ids.
@@ -101,176 +90,6 @@ final class EventAppender {
                 continue;
             }
             throw new ConcurrencyConflictException(streamId, expected, actual, events.size());
-        }
-    }
-
-    /**
-     * PostgreSQL's fast path: guess the stream's head (a new stream's is known; otherwise the head this instance
-     * last wrote or read, or one cheap auto-committed read), compute the rows, and write them in one round trip
-     * followed by the commit. A wrong guess writes nothing; the caller then takes the locking path.
-     *
-     * @return the result; null when the guess was wrong (or an event id was already stored), so that the locking
-     *     path decides
-     * @throws ConcurrencyConflictException when the head read shows the expectation cannot hold
-     */
-    private AppendResult appendPipelined(String streamId, ExpectedVersion expected, List<EventData> events) {
-        StreamHeadCache.Head head = knownHead(streamId, expected);
-        if (head == null) {
-            head = readHead(streamId);
-            if (!expected.isSatisfiedBy(head.version())) {
-                // The same answer the locking path would give, without its transaction.
-                AppendResult retried = findRetriedAppend(streamId, events);
-                if (retried != null) {
-                    return retried;
-                }
-                throw new ConcurrencyConflictException(streamId, expected, head.version(), events.size());
-            }
-        }
-        AppendResult result;
-        try {
-            result = tryPipelined(streamId, head, events);
-        } catch (RuntimeException e) {
-            // the commit may or may not have happened: the head is unknown until read again
-            heads.forget(streamId);
-            throw e;
-        }
-        if (result == null) {
-            heads.forget(streamId);
-        }
-        return result;
-    }
-
-    /** The head the append can assume without asking the database, or null. */
-    private StreamHeadCache.Head knownHead(String streamId, ExpectedVersion expected) {
-        if (expected instanceof ExpectedVersion.NoStream
-            || expected instanceof ExpectedVersion.Exactly exactly && exactly.version() == 0) {
-            return StreamHeadCache.Head.EMPTY;
-        }
-        StreamHeadCache.Head cached = heads.get(streamId);
-        return cached != null && expected.isSatisfiedBy(cached.version()) ? cached : null;
-    }
-
-    /**
-     * One round trip for the lock and every row (see {@link PostgresDialect#PIPELINED_NEXT_VERSIONS}), then the
-     * hooks and the commit.
-     *
-     * @return the result, or null when the head was not the guessed one or a unique key refused a row (nothing
-     *     was written)
-     */
-    private AppendResult tryPipelined(String streamId, StreamHeadCache.Head head, List<EventData> events) {
-        int count = events.size();
-        long current = head.version();
-        Instant now = HashChain.truncate(clock.instant());
-        String[] checksums = chain(streamId, current, head.lastChecksum(), events, now);
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            if (autoCommit) {
-                connection.setAutoCommit(false);
-            }
-            Exception failure = null;
-            try {
-                long[] positions = new long[count];
-                long txId = 0;
-                int written = 0;
-                try (PreparedStatement write = connection.prepareStatement(
-                    current == 0 ? sql.pipelinedNewStream() : sql.pipelinedNextVersions())) {
-                    bindPipelined(connection, write, streamId, head, events, checksums, now);
-                    write.execute();
-                    if (!write.getMoreResults()) {
-                        throw new IllegalStateException("the pipelined append statement returned no rows");
-                    }
-                    try (ResultSet rows = write.getResultSet()) {
-                        while (rows.next()) {
-                            positions[(int) (rows.getLong(1) - current - 1)] = rows.getLong(2);
-                            txId = rows.getLong(3);
-                            written++;
-                        }
-                    }
-                }
-                if (written != count) {
-                    connection.rollback();
-                    return null;
-                }
-                List<RecordedEvent> recorded = recorded(streamId, current, events, now, checksums, txId, positions);
-                AppendResult result = new AppendResult(streamId, current, current + count, recorded);
-                runHooks(connection, result);
-                connection.commit();
-                remember(result);
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                failure = e;
-                EventRows.rollback(connection, e);
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    restoreAutoCommit(connection, failure);
-                }
-            }
-        } catch (SQLException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return null;
-            }
-            throw SqlErrors.translate("Appending " + count + " events to stream '" + streamId + "'", e);
-        }
-    }
-
-    private void bindPipelined(Connection connection, PreparedStatement write, String streamId,
-                               StreamHeadCache.Head head, List<EventData> events, String[] checksums, Instant now)
-        throws SQLException {
-        int count = events.size();
-        long current = head.version();
-        UUID[] ids = new UUID[count];
-        String[] types = new String[count];
-        int[] schemaVersions = new int[count];
-        byte[][] payloads = new byte[count][];
-        String[] metadata = new String[count];
-        for (int i = 0; i < count; i++) {
-            EventData event = events.get(i);
-            ids[i] = event.eventId();
-            types[i] = event.type();
-            schemaVersions[i] = event.schemaVersion();
-            payloads[i] = event.payload();
-            metadata[i] = MetadataJson.encode(event.metadata());
-        }
-        int p = 1;
-        write.setInt(p++, lockNamespace);
-        write.setInt(p++, streamId.hashCode());
-        if (current == 0) {
-            write.setString(p++, streamId);
-            write.setLong(p++, count);
-            write.setString(p++, checksums[count - 1]);
-        } else {
-            write.setLong(p++, current + count);
-            write.setString(p++, checksums[count - 1]);
-            write.setString(p++, streamId);
-            write.setLong(p++, current);
-            write.setString(p++, head.lastChecksum());
-        }
-        write.setInt(p++, count);
-        write.setLong(p++, current);
-        write.setObject(p++, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-        write.setArray(p++, connection.createArrayOf("uuid", ids));
-        write.setObject(p++, types);
-        write.setObject(p++, schemaVersions);
-        write.setObject(p++, payloads);
-        write.setObject(p++, metadata);
-        write.setObject(p, checksums);
-    }
-
-    /** Remembers the head an append committed, for the next append to the stream (PostgreSQL). */
-    private void remember(AppendResult result) {
-        if (heads != null && !result.events().isEmpty()) {
-            heads.written(result.streamId(), new StreamHeadCache.Head(result.currentVersion(), result.lastChecksum()));
-        }
-    }
-
-    /**
-     * Remembers the head a forward stream read reached (PostgreSQL): {@code last} was the stream's last event
-     * when the read ended.
-     */
-    void readReachedHead(RecordedEvent last) {
-        if (heads != null) {
-            heads.read(last.streamId(), new StreamHeadCache.Head(last.version(), last.checksum()));
         }
     }
 
@@ -415,32 +234,17 @@ final class EventAppender {
     private List<RecordedEvent> record(String streamId, long current, String previousChecksum,
                                        List<EventData> events, long txId, long[] positions) {
         Instant now = HashChain.truncate(clock.instant());
-        String[] checksums = chain(streamId, current, previousChecksum, events, now);
-        return recorded(streamId, current, events, now, checksums, txId, positions);
-    }
-
-    /** The hash chain of the batch, linked to the stream's last checksum. */
-    private String[] chain(String streamId, long current, String previousChecksum, List<EventData> events,
-                           Instant now) {
-        String[] checksums = new String[events.size()];
+        List<RecordedEvent> recorded = new ArrayList<>(events.size());
         String previous = previousChecksum;
         for (int i = 0; i < events.size(); i++) {
             EventData event = events.get(i);
-            previous = hashChain.link(previous, event.eventId(), streamId, current + i + 1, now, event.type(),
+            long version = current + i + 1;
+            String checksum = hashChain.link(previous, event.eventId(), streamId, version, now, event.type(),
                 event.schemaVersion(), event.payload(), event.metadata());
-            checksums[i] = previous;
-        }
-        return checksums;
-    }
-
-    private List<RecordedEvent> recorded(String streamId, long current, List<EventData> events, Instant now,
-                                         String[] checksums, long txId, long[] positions) {
-        List<RecordedEvent> recorded = new ArrayList<>(events.size());
-        for (int i = 0; i < events.size(); i++) {
-            EventData event = events.get(i);
             LogPosition position = txOrder ? new LogPosition(txId, positions[i]) : LogPosition.of(positions[i]);
-            recorded.add(new RecordedEvent(event.eventId(), streamId, current + i + 1, position, now, event.type(),
-                event.schemaVersion(), event.payload(), event.metadata(), checksums[i]));
+            recorded.add(new RecordedEvent(event.eventId(), streamId, version, position, now, event.type(),
+                event.schemaVersion(), event.payload(), event.metadata(), checksum));
+            previous = checksum;
         }
         return recorded;
     }
@@ -565,25 +369,14 @@ final class EventAppender {
     }
 
     long streamVersion(String streamId) {
-        return readHead(streamId).version();
-    }
-
-    /** The stream's committed head, remembered for the next append (PostgreSQL). */
-    private StreamHeadCache.Head readHead(String streamId) {
-        StreamHeadCache.Head head;
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.streamVersion())) {
             statement.setString(1, streamId);
             try (ResultSet row = statement.executeQuery()) {
-                head = row.next() ? new StreamHeadCache.Head(row.getLong(1), row.getString(2))
-                    : StreamHeadCache.Head.EMPTY;
+                return row.next() ? row.getLong(1) : 0;
             }
         } catch (SQLException e) {
             throw SqlErrors.translate("Reading the version of stream '" + streamId + "'", e);
         }
-        if (heads != null && head.version() > 0) {
-            heads.read(streamId, head);
-        }
-        return head;
     }
 }

@@ -40,11 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Appends: one transaction per call. It locks the stream (PostgreSQL: an advisory lock, then the head row;
  * H2: the log head, then the head row), checks the expected version, takes positions, updates (or inserts) the head
- * row and inserts the events in one JDBC batch, then commits. On PostgreSQL, when the stream's head is known
- * beforehand (a new stream, or the head this instance last wrote or read to the end of the stream), the lock, the
- * head row and every event row go in one round trip, then the commit; otherwise one cheap read of the head comes
- * first. A remembered head that another writer has since moved writes nothing (the head row's version and
- * checksum are checked) and the append takes the locking path (lock and read the head, write, commit).
+ * row and inserts the events in one JDBC batch, then commits: four round trips on PostgreSQL whatever the size.
  * The database enforces optimistic concurrency (the locks, the head row and {@code UNIQUE(stream_id,
  * stream_version)}), so it holds across JVMs; a unique violation never escapes: it becomes a
  * {@link ConcurrencyConflictException}, or, when the batch's event ids are already stored as this batch, the
@@ -223,23 +219,12 @@ public final class JdbcEventStore implements EventStore, AutoCloseable {
         String action = "Reading stream '" + streamId + "'";
         // the limit goes into the pages (the last query asks only for what is missing), not a Stream.limit stage
         if (direction == ReadDirection.FORWARDS) {
-            // The last event of a read that reached the stream's end is its head: the next append (an aggregate
-            // loads, then appends with the exact version) can then write in one round trip.
-            RecordedEvent[] lastRead = new RecordedEvent[1];
-            return Pages.stream(Math.max(fromVersion, 1), readBatchSize, maxCount, (from, size) -> {
-                List<RecordedEvent> page = query(action, sql.readStreamForwards(), (connection, statement) -> {
+            return Pages.stream(Math.max(fromVersion, 1), readBatchSize, maxCount, (from, size) ->
+                query(action, sql.readStreamForwards(), (connection, statement) -> {
                     statement.setString(1, streamId);
                     statement.setLong(2, from);
                     statement.setInt(3, size);
-                });
-                if (!page.isEmpty()) {
-                    lastRead[0] = page.get(page.size() - 1);
-                }
-                if (page.size() < size && lastRead[0] != null) {
-                    appender.readReachedHead(lastRead[0]);
-                }
-                return page;
-            }, event -> event.version() + 1);
+                }), event -> event.version() + 1);
         }
         return Pages.stream(fromVersion, readBatchSize, maxCount, (from, size) -> from < 1 ? List.<RecordedEvent>of()
             : query(action, sql.readStreamBackwards(), (connection, statement) -> {

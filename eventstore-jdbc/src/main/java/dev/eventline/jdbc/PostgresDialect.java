@@ -113,55 +113,6 @@ public final class PostgresDialect implements Dialect {
                       WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
         """ + INSERT_ROWS;
 
-    /**
-     * The rows of a pipelined append (see {@link #PIPELINED_NEW_STREAM}), after a head-row statement named
-     * {@code head} that returns the stream id. Parameters after the head's: the number of events, the stream's
-     * version before the append, the recording time, then one array per column: event ids, types, schema versions,
-     * payloads, metadata and checksums, in version order. Returns each row's version, position and transaction id.
-     * <p>
-     * The positions are drawn only when the head row matched (the join with {@code head}) and are ranked, so that
-     * they follow the versions within the batch as they do on the locking path. The transaction id is taken by
-     * this statement, that is after the stream's advisory lock was granted by the statement before it.
-     */
-    private static final String PIPELINED_ROWS = """
-        , positions AS MATERIALIZED (
-            SELECT p.position, row_number() OVER (ORDER BY p.position) AS n
-            FROM (SELECT nextval('${schema}${prefix}events_position_seq') AS position
-                  FROM head, generate_series(1, ?)) p)
-        INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
-        event_type, schema_version, recorded_at, payload, metadata, checksum)
-        SELECT positions.position, ${txid}, head.stream_id, ? + e.n, e.event_id, \
-        e.event_type, e.schema_version, ?::timestamptz, e.payload, e.metadata, e.checksum
-        FROM head CROSS JOIN unnest(?::uuid[], ?::text[], ?::integer[], ?::bytea[], ?::text[], ?::text[])
-            WITH ORDINALITY AS e(event_id, event_type, schema_version, payload, metadata, checksum, n)
-        JOIN positions ON positions.n = e.n
-        RETURNING stream_version, global_position, tx_id""";
-
-    /**
-     * A whole append to a stream expected to be new, in one round trip, when the rows were computed beforehand
-     * from the head the appender expects (version 0, no checksum). Two statements sent together: the stream's
-     * advisory lock (as in {@link #LOCK_AND_ALLOCATE}, it assigns no transaction id), then the head row (stream id,
-     * version, last checksum) and the event rows in one statement. When the stream already exists the head row is
-     * not inserted and neither is any event row: the caller sees no rows and nothing was written.
-     */
-    static final String PIPELINED_NEW_STREAM = """
-        SELECT pg_advisory_xact_lock(?, ?);
-        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
-                      VALUES (?, ?, ?) ON CONFLICT (stream_id) DO NOTHING RETURNING stream_id)
-        """ + PIPELINED_ROWS;
-
-    /**
-     * A whole append to an existing stream in one round trip, when the rows were computed beforehand from the
-     * head the appender expects: the advisory lock, then the head row moves (new version, new last checksum,
-     * stream id, expected version, expected last checksum) together with the event rows. Checking the checksum as
-     * well as the version means a guessed head that is wrong in any way writes nothing (the caller sees no rows).
-     */
-    static final String PIPELINED_NEXT_VERSIONS = """
-        SELECT pg_advisory_xact_lock(?, ?);
-        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
-                      WHERE stream_id = ? AND stream_version = ? AND last_checksum = ? RETURNING stream_id)
-        """ + PIPELINED_ROWS;
-
     static final String STREAM_VERSION = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
 
