@@ -12,6 +12,7 @@ import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.HorizonStatus;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.testing.PostgresTestServer;
+import dev.eventline.jdbc.testing.TestThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -162,7 +163,7 @@ class HorizonHoldersTest {
             ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
             AtomicBoolean writing = new AtomicBoolean(true);
             AtomicReference<LogPosition> target = new AtomicReference<>();
-            Thread writer = start("o4-writer", failures, () -> {
+            Thread writer = TestThreads.start("o4-writer", failures, () -> {
                 Random random = new Random(4);
                 while (writing.get()) {
                     List<EventData> batch = new ArrayList<>();
@@ -171,10 +172,10 @@ class HorizonHoldersTest {
                     }
                     AppendResult result = store.append("o4-" + random.nextInt(8), ExpectedVersion.any(), batch);
                     result.events().forEach(e -> acknowledged.add(e.eventId()));
-                    sleep(20);
+                    TestThreads.sleep(20);
                 }
             });
-            Thread subscriber = start("o4-subscriber", failures, () -> {
+            Thread subscriber = TestThreads.start("o4-subscriber", failures, () -> {
                 LogPosition cursor = LogPosition.START;
                 while (true) {
                     List<RecordedEvent> page = store.readAll(cursor, 100);
@@ -188,7 +189,7 @@ class HorizonHoldersTest {
                         if (end != null && !end.isAfter(cursor)) {
                             return;
                         }
-                        sleep(10);
+                        TestThreads.sleep(10);
                     }
                 }
             });
@@ -252,28 +253,6 @@ class HorizonHoldersTest {
     private static void execute(PostgresTestServer server, String sql) throws SQLException {
         try (Connection admin = server.connect(); Statement statement = admin.createStatement()) {
             statement.execute(sql);
-        }
-    }
-
-    private static Thread start(String name, ConcurrentLinkedQueue<Throwable> failures, Runnable body) {
-        Thread thread = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
