@@ -19,6 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -242,12 +246,7 @@ public abstract class EventStoreModelContract {
             }
         }, log, "the whole log");
         LogPosition head = log.isEmpty() ? start : log.get(log.size() - 1).position();
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!store.headPosition().equals(head) && System.nanoTime() < deadline) {
-            // held back like a read (see assertLogRead)
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-        }
-        assertThat(store.headPosition()).isEqualTo(head);
+        assertEventually(store::headPosition, head, position -> true, "the head position");
     }
 
     /**
@@ -256,18 +255,21 @@ public abstract class EventStoreModelContract {
      * for a moment, which the store promises (it never skips them), so only what is still missing after that,
      * or anything that is not a prefix (wrong, doubled or reordered events), fails.
      */
-    private static void assertLogRead(java.util.function.Supplier<List<RecordedEvent>> read,
-                                      List<RecordedEvent> expected, String what) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        List<RecordedEvent> actual = read.get();
-        while (!actual.equals(expected) && actual.size() < expected.size()
-            && actual.equals(expected.subList(0, actual.size())) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for " + what, e);
-            }
+    private static void assertLogRead(Supplier<List<RecordedEvent>> read, List<RecordedEvent> expected,
+                                      String what) {
+        assertEventually(read, expected, actual -> actual.size() < expected.size()
+            && actual.equals(expected.subList(0, actual.size())), what);
+    }
+
+    /**
+     * Reads until the value equals {@code expected}, for up to 10 s while {@code mayCatchUp} says the difference is
+     * the log being held back (see {@link #assertLogRead}); then asserts equality.
+     */
+    private static <T> void assertEventually(Supplier<T> read, T expected, Predicate<T> mayCatchUp, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        T actual = read.get();
+        while (!actual.equals(expected) && mayCatchUp.test(actual) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             actual = read.get();
         }
         assertThat(actual).as("%s", what).isEqualTo(expected);
