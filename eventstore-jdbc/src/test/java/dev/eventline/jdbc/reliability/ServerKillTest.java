@@ -14,7 +14,6 @@ import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.testing.PostgresTestServer;
 import dev.eventline.jdbc.testing.TestThreads;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,7 +27,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,8 +101,7 @@ class ServerKillTest {
                 down.set(true);
                 server.kill();
                 // every writer's next call fails: wait until each one holds its unknown append
-                Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> !failures.isEmpty() || writers.stream().allMatch(w -> w.pending != null));
+                awaitAllPending(writers, threads, failures, k);
                 long restarting = System.nanoTime();
                 server.start();
                 recoveryNanos += System.nanoTime() - restarting;
@@ -124,7 +121,9 @@ class ServerKillTest {
                 }
                 down.set(false);
                 for (Writer writer : writers) {
+                    // cleared here, not by the writer: a writer slow to wake must not look pending next cycle
                     if (writer.pending != null) {
+                        writer.pending = null;
                         writer.resume.release();
                     }
                 }
@@ -214,9 +213,34 @@ class ServerKillTest {
                     writer.unknown++;
                     writer.pending = attempt;
                     acquire(writer.resume);
-                    writer.pending = null;
                 }
             }
+        }
+    }
+
+    /**
+     * Waits up to 30 s until every writer holds its unknown append (or a thread failed). A writer that does not
+     * fail after the server was killed is a hang worth seeing: the message carries every writer's state and the
+     * stacks of the test's threads.
+     */
+    private static void awaitAllPending(List<Writer> writers, List<Thread> threads,
+                                        ConcurrentLinkedQueue<Throwable> failures, int kill) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (failures.isEmpty() && !writers.stream().allMatch(w -> w.pending != null)) {
+            if (System.nanoTime() - deadline > 0) {
+                StringBuilder dump = new StringBuilder("kill " + (kill + 1) + ": not every writer failed within "
+                    + "30 s of the server's death");
+                for (int w = 0; w < writers.size(); w++) {
+                    Thread thread = threads.get(w);
+                    dump.append("\n  writer ").append(w).append(" pending=").append(writers.get(w).pending != null)
+                        .append(' ').append(thread.getState());
+                    for (StackTraceElement frame : thread.getStackTrace()) {
+                        dump.append("\n    at ").append(frame);
+                    }
+                }
+                throw new AssertionError(dump.toString());
+            }
+            TestThreads.sleep(20);
         }
     }
 
