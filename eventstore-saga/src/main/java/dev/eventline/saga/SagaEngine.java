@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -70,7 +71,8 @@ final class SagaEngine {
 
     SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
                InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
-               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval) {
+               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval,
+               BooleanSupplier closing) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.types = Map.copyOf(types);
@@ -85,7 +87,7 @@ final class SagaEngine {
         this.checkpointStream = "saga--checkpoint-" + runnerName;
         this.batchSize = batchSize;
         this.checkpointInterval = checkpointInterval;
-        this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics);
+        this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics, closing);
     }
 
     SagaIndex index() {

@@ -75,6 +75,10 @@ import org.slf4j.LoggerFactory;
 public final class SagaRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaRunner.class);
+    /** Lifecycle states: built, started, closed (never back). */
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
 
     private final SagaEngine engine;
     private final ScheduledThreadPoolExecutor executor;
@@ -86,7 +90,7 @@ public final class SagaRunner implements AutoCloseable {
     private final SagaMetrics metrics;
     private final ConcurrentHashMap<SagaIndex.Key, Boolean> work = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SagaIndex.Key, Integer> attempts = new ConcurrentHashMap<>();
-    private final AtomicInteger lifecycle = new AtomicInteger();
+    private final AtomicInteger lifecycle = new AtomicInteger(NEW);
     private final CheckpointStore leases;
     private final Duration leaseTimeout;
     private final String leaseName;
@@ -98,7 +102,7 @@ public final class SagaRunner implements AutoCloseable {
         this.metrics = metrics;
         this.engine = new SagaEngine(builder.store, builder.dispatcher, builder.types, builder.clock,
             builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize,
-            builder.checkpointInterval);
+            builder.checkpointInterval, () -> lifecycle.get() == CLOSED);
         this.pollInterval = builder.pollInterval;
         this.batchSize = builder.batchSize;
         this.maxAttempts = builder.maxAttempts;
@@ -127,7 +131,7 @@ public final class SagaRunner implements AutoCloseable {
      * @throws IllegalStateException when already started or closed
      */
     public void start() {
-        if (!lifecycle.compareAndSet(0, 1)) {
+        if (!lifecycle.compareAndSet(NEW, RUNNING)) {
             throw new IllegalStateException("SagaRunner was already started or closed; build a new one.");
         }
         engine.loadCheckpoint();
@@ -251,10 +255,13 @@ public final class SagaRunner implements AutoCloseable {
         return engine.isCaughtUp();
     }
 
-    /** Stops the runner's threads, interrupting work in progress (it is redone by the next runner). Idempotent. */
+    /**
+     * Stops the runner's threads, interrupting work in progress (it is redone by the next runner): a command that
+     * fails because of the shutdown is not recorded as rejected, so it never starts a compensation. Idempotent.
+     */
     @Override
     public void close() {
-        if (lifecycle.getAndSet(2) == 2) {
+        if (lifecycle.getAndSet(CLOSED) == CLOSED) {
             return;
         }
         executor.shutdownNow();
@@ -284,7 +291,7 @@ public final class SagaRunner implements AutoCloseable {
     }
 
     private boolean isRunning() {
-        return lifecycle.get() == 1;
+        return lifecycle.get() == RUNNING;
     }
 
     /**
@@ -537,7 +544,8 @@ public final class SagaRunner implements AutoCloseable {
         /**
          * @param isTransient tells, for an exception thrown by the dispatcher, whether the command may succeed
          *     later (retry the instance with backoff) rather than having been rejected (default: an
-         *     {@link EventStoreException} whose {@code isRetryable()} is true)
+         *     {@link EventStoreException} whose {@code isRetryable()} is true). Failures from an interrupted
+         *     thread and failures while the runner is closing are never rejections, whatever this says
          * @return this builder
          */
         public Builder transientFailures(Predicate<Throwable> isTransient) {

@@ -13,12 +13,14 @@ import dev.eventline.core.RecordedEvent;
 import dev.eventline.saga.TestBank.Deposit;
 import dev.eventline.saga.TransferSagas.Transfer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -184,6 +186,83 @@ abstract class SagaRunnerContract {
         assertThat(bank.balance("alice")).isEqualTo(70);
         assertThat(bank.balance("bob")).isEqualTo(80);
         assertThat(bank.applications.values()).containsOnly(1).hasSize(2);
+    }
+
+    @Test
+    void a_command_interrupted_by_close_is_not_a_rejection_and_the_saga_completes_after_a_restart() {
+        // given: the deposit waits (as for a pooled connection) when the runner closes, and the interruption
+        // surfaces as an exception the transient-failure test does not know (as HikariCP's "Interrupted during
+        // connection acquisition" SQLException does)
+        var sending = new CountDownLatch(1);
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted during connection acquisition", e);
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then: nothing was recorded as rejected, and the next runner sends the deposit
+        assertThat(first.find(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+        SagaInstance instance = awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(instance.steps()).extracting(SagaStep::name, SagaStep::accepted)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("withdraw", true),
+                org.assertj.core.groups.Tuple.tuple("deposit", true));
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void a_command_failing_on_a_resource_closed_during_close_is_not_a_rejection() {
+        // given: while the runner closes, the deposit fails on a closed pool, with no trace of the interruption
+        var sending = new CountDownLatch(1);
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("HikariDataSource (bank) has been closed.");
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then
+        assertThat(first.find(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+        awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void a_command_failing_because_its_thread_was_interrupted_is_retried_not_compensated() {
+        // given: the first deposit fails with an interruption the dispatcher wrapped, while the runner runs on
+        var failedOnce = new AtomicBoolean();
+        SagaRunner runner = runner(command -> {
+            if (command.payload() instanceof Deposit && failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("Writing failed", new ClosedByInterruptException());
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        // when
+        String id = runner.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        // then
+        SagaInstance instance = awaitStatus(runner, id, SagaStatus.COMPLETED);
+        assertThat(failedOnce).isTrue();
+        assertThat(instance.steps()).extracting(SagaStep::accepted).containsExactly(true, true);
+        assertThat(bank.balance("bob")).isEqualTo(80);
     }
 
     @Test
@@ -422,6 +501,10 @@ abstract class SagaRunnerContract {
         awaitStatus(runner, other, SagaStatus.COMPLETED);
         assertThat(runner.list("Broken", SagaStatus.FAILED)).extracting(SagaSummary::reason)
             .containsExactly("bug in handler");
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        await().atMost(WAIT).until(() -> latch.getCount() == 0);
     }
 
     private void append(String stream, String type, String json) {
