@@ -59,6 +59,7 @@ final class SagaEngine {
     private final int batchSize;
     private final SagaIndex index = new SagaIndex();
     private final InstanceProcessor processor;
+    private final BooleanSupplier closing;
     private volatile Consumer<SagaIndex.Key> workSink = key -> { };
 
     private LogPosition cursor = LogPosition.START;
@@ -87,6 +88,7 @@ final class SagaEngine {
         this.checkpointStream = "saga--checkpoint-" + runnerName;
         this.batchSize = batchSize;
         this.checkpointInterval = checkpointInterval;
+        this.closing = closing;
         this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics, closing);
     }
 
@@ -385,7 +387,8 @@ final class SagaEngine {
     }
 
     /**
-     * Handles every piece of work the instance has, one record at a time.
+     * Handles every piece of work the instance has, one record at a time, stopping between two records when the
+     * runner closes (the next runner continues from the stream).
      *
      * @throws RuntimeException when handling failed; nothing was recorded for the failed piece of work
      */
@@ -395,7 +398,7 @@ final class SagaEngine {
             return;
         }
         InstanceFold fold = load(key);
-        while (true) {
+        while (!closing.getAsBoolean()) {
             EventData record = processor.nextRecord(type, fold);
             if (record == null) {
                 return;

@@ -205,7 +205,7 @@ abstract class SagaRunnerContract {
                 }
             }
             bank.dispatch(command);
-        }, builder -> builder);
+        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
         String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
         awaitLatch(sending);
         // when
@@ -234,7 +234,7 @@ abstract class SagaRunnerContract {
                 }
             }
             bank.dispatch(command);
-        }, builder -> builder);
+        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
         String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
         awaitLatch(sending);
         // when
@@ -244,6 +244,39 @@ abstract class SagaRunnerContract {
         awaitStatus(runner(), id, SagaStatus.COMPLETED);
         assertThat(bank.balance("alice")).isEqualTo(70);
         assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void close_lets_a_command_in_flight_finish_and_be_recorded_without_interrupting_it() {
+        // given: a deposit that takes a while
+        var sending = new CountDownLatch(1);
+        var interrupted = new AtomicBoolean();
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then: the deposit was applied and recorded; the next runner only completes the saga
+        assertThat(interrupted).isFalse();
+        assertThat(first.find(id).orElseThrow().steps()).extracting(SagaStep::name, SagaStep::accepted)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("withdraw", true),
+                org.assertj.core.groups.Tuple.tuple("deposit", true));
+        assertThat(bank.balance("bob")).isEqualTo(80);
+        awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(bank.received).hasSize(2);
+        assertThat(bank.applications.values()).containsOnly(1);
     }
 
     @Test
