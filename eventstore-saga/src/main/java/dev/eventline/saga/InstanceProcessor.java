@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventline.core.EventData;
 import dev.eventline.core.SerializationException;
+import dev.eventline.core.StorageException;
 import dev.eventline.saga.internal.DeterministicIds;
 import dev.eventline.saga.internal.SagaMetrics;
 import java.io.InterruptedIOException;
@@ -208,9 +209,10 @@ final class InstanceProcessor {
 
     /**
      * Returns null when the command was accepted, else the rejection reason; rethrows the failures that say nothing
-     * about the command: transient ones, interruptions, and any failure while the runner is closing (its pool, bus
-     * or threads are being shut down under the command). Recording one of those as a rejection would compensate a
-     * saga whose command may well be accepted when it is sent again, with the same id, after the restart.
+     * about the command: transient ones, storage failures, interruptions, and any failure while the runner is
+     * closing (its pool, bus or threads are being shut down under the command). Recording one of those as a
+     * rejection would compensate a saga whose command may well be accepted when it is sent again, with the same id,
+     * by a retry or after the restart.
      */
     private String dispatch(SagaCommand command) {
         try {
@@ -218,12 +220,27 @@ final class InstanceProcessor {
             metrics.commandSent(command.sagaType(), command.compensation(), true);
             return null;
         } catch (RuntimeException e) {
-            if (isTransient.test(e) || closing.getAsBoolean() || isInterruption(e)) {
+            if (isTransient.test(e) || closing.getAsBoolean() || isInterruption(e) || isStorageFailure(e)) {
                 throw e;
             }
             metrics.commandSent(command.sagaType(), command.compensation(), false);
             return describe(e);
         }
+    }
+
+    /**
+     * @return true when a {@link StorageException} is in the chain: the storage failed, so the command was neither
+     *     accepted nor refused, even when retrying cannot help (a closed pool, a missing table). Retried, then
+     *     parked as FAILED for an operator; never compensated
+     */
+    static boolean isStorageFailure(Throwable error) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof StorageException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -564,8 +564,9 @@ public final class SagaRunner implements AutoCloseable {
         /**
          * @param isTransient tells, for an exception thrown by the dispatcher, whether the command may succeed
          *     later (retry the instance with backoff) rather than having been rejected (default: an
-         *     {@link EventStoreException} whose {@code isRetryable()} is true). Failures from an interrupted
-         *     thread and failures while the runner is closing are never rejections, whatever this says
+         *     {@link EventStoreException} whose {@code isRetryable()} is true). Storage failures, failures
+         *     from an interrupted thread and failures while the runner is closing are never rejections, whatever
+         *     this says
          * @return this builder
          */
         public Builder transientFailures(Predicate<Throwable> isTransient) {

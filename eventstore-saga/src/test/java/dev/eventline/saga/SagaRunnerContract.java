@@ -10,6 +10,7 @@ import dev.eventline.core.EventData;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.StorageException;
 import dev.eventline.saga.TestBank.Deposit;
 import dev.eventline.saga.TransferSagas.Transfer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -277,6 +278,30 @@ abstract class SagaRunnerContract {
         awaitStatus(runner(), id, SagaStatus.COMPLETED);
         assertThat(bank.received).hasSize(2);
         assertThat(bank.applications.values()).containsOnly(1);
+    }
+
+    @Test
+    void a_storage_failure_is_never_a_rejection_even_when_not_retryable_the_saga_is_parked_and_resumable() {
+        // given: the deposit fails on a closed pool; the store calls that non-retryable (no SQLState)
+        var poolClosed = new AtomicBoolean(true);
+        SagaRunner runner = runner(command -> {
+            if (command.payload() instanceof Deposit && poolClosed.get()) {
+                throw new StorageException("Appending to stream 'account-bob' failed (SQLState: , error:"
+                    + " HikariDataSource (bank) has been closed.)", null, false, null);
+            }
+            bank.dispatch(command);
+        }, builder -> builder.maxAttempts(3));
+        String id = runner.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        // when
+        SagaInstance parked = awaitStatus(runner, id, SagaStatus.FAILED);
+        // then: parked with the error, nothing compensated; a retry once the pool is back completes it
+        assertThat(parked.reason()).contains("has been closed");
+        assertThat(parked.steps()).extracting(SagaStep::name).containsExactly("withdraw");
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        poolClosed.set(false);
+        runner.retry(TRANSFER.name(), id);
+        awaitStatus(runner, id, SagaStatus.COMPLETED);
+        assertThat(bank.balance("bob")).isEqualTo(80);
     }
 
     @Test
