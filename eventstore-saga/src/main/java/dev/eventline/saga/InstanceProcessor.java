@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.eventline.core.EventData;
 import dev.eventline.core.SerializationException;
+import dev.eventline.core.StorageException;
 import dev.eventline.saga.internal.DeterministicIds;
 import dev.eventline.saga.internal.SagaMetrics;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -27,14 +33,16 @@ final class InstanceProcessor {
     private final ObjectMapper mapper;
     private final Predicate<Throwable> isTransient;
     private final SagaMetrics metrics;
+    private final BooleanSupplier closing;
 
     InstanceProcessor(SagaCommandDispatcher dispatcher, InstantSource clock, ObjectMapper mapper,
-                      Predicate<Throwable> isTransient, SagaMetrics metrics) {
+                      Predicate<Throwable> isTransient, SagaMetrics metrics, BooleanSupplier closing) {
         this.dispatcher = dispatcher;
         this.clock = clock;
         this.mapper = mapper;
         this.isTransient = isTransient;
         this.metrics = metrics;
+        this.closing = closing;
     }
 
     /** Returns the record for the instance's next piece of work, or null when it has none. */
@@ -199,19 +207,58 @@ final class InstanceProcessor {
         return SagaRecords.event(fold.streamId, SagaRecords.HANDLED, "handled:" + inputId, record, fold.sagaId);
     }
 
-    /** Returns null when the command was accepted, else the rejection reason; rethrows transient failures. */
+    /**
+     * Returns null when the command was accepted, else the rejection reason; rethrows the failures that say nothing
+     * about the command: transient ones, storage failures, interruptions, and any failure while the runner is
+     * closing (its pool, bus or threads are being shut down under the command). Recording one of those as a
+     * rejection would compensate a saga whose command may well be accepted when it is sent again, with the same id,
+     * by a retry or after the restart.
+     */
     private String dispatch(SagaCommand command) {
         try {
             dispatcher.dispatch(command);
             metrics.commandSent(command.sagaType(), command.compensation(), true);
             return null;
         } catch (RuntimeException e) {
-            if (isTransient.test(e)) {
+            if (isTransient.test(e) || closing.getAsBoolean() || isInterruption(e) || isStorageFailure(e)) {
                 throw e;
             }
             metrics.commandSent(command.sagaType(), command.compensation(), false);
             return describe(e);
         }
+    }
+
+    /**
+     * @return true when a {@link StorageException} is in the chain: the storage failed, so the command was neither
+     *     accepted nor refused, even when retrying cannot help (a closed pool, a missing table). Retried, then
+     *     parked as FAILED for an operator; never compensated
+     */
+    static boolean isStorageFailure(Throwable error) {
+        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof StorageException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true when the failure comes from an interrupted thread: the flag is still set, or the chain holds
+     *     the JDK's interruption exceptions (drivers and pools wrap them in their own, non-retryable, ones)
+     */
+    static boolean isInterruption(Throwable error) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
+        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof InterruptedIOException
+                    || t instanceof ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String describe(Throwable error) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -58,6 +59,7 @@ final class SagaEngine {
     private final int batchSize;
     private final SagaIndex index = new SagaIndex();
     private final InstanceProcessor processor;
+    private final BooleanSupplier closing;
     private volatile Consumer<SagaIndex.Key> workSink = key -> { };
 
     private LogPosition cursor = LogPosition.START;
@@ -70,7 +72,8 @@ final class SagaEngine {
 
     SagaEngine(EventStore store, SagaCommandDispatcher dispatcher, Map<String, SagaType<?>> types,
                InstantSource clock, ObjectMapper mapper, EventSerializer serializer, Predicate<Throwable> isTransient,
-               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval) {
+               SagaMetrics metrics, String runnerName, int batchSize, Duration checkpointInterval,
+               BooleanSupplier closing) {
         this.store = store;
         this.dispatcher = dispatcher;
         this.types = Map.copyOf(types);
@@ -85,7 +88,8 @@ final class SagaEngine {
         this.checkpointStream = "saga--checkpoint-" + runnerName;
         this.batchSize = batchSize;
         this.checkpointInterval = checkpointInterval;
-        this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics);
+        this.closing = closing;
+        this.processor = new InstanceProcessor(dispatcher, clock, this.mapper, isTransient, metrics, closing);
     }
 
     SagaIndex index() {
@@ -383,7 +387,8 @@ final class SagaEngine {
     }
 
     /**
-     * Handles every piece of work the instance has, one record at a time.
+     * Handles every piece of work the instance has, one record at a time, stopping between two records when the
+     * runner closes (the next runner continues from the stream).
      *
      * @throws RuntimeException when handling failed; nothing was recorded for the failed piece of work
      */
@@ -393,7 +398,7 @@ final class SagaEngine {
             return;
         }
         InstanceFold fold = load(key);
-        while (true) {
+        while (!closing.getAsBoolean()) {
             EventData record = processor.nextRecord(type, fold);
             if (record == null) {
                 return;

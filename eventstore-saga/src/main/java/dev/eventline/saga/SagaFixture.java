@@ -284,7 +284,7 @@ public final class SagaFixture<S> {
                 }
             };
             engine = new SagaEngine(store, dispatcher, Map.of(type.name(), type), clock, mapper, null, error -> false,
-                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000, Duration.ZERO);
+                dev.eventline.saga.internal.SagaMetrics.NOOP, "fixture", 1000, Duration.ZERO, () -> false);
             engine.workSink(work::add);
         }
         return engine;

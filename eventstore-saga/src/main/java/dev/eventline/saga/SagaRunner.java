@@ -75,6 +75,10 @@ import org.slf4j.LoggerFactory;
 public final class SagaRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaRunner.class);
+    /** Lifecycle states: built, started, closed (never back). */
+    private static final int NEW = 0;
+    private static final int RUNNING = 1;
+    private static final int CLOSED = 2;
 
     private final SagaEngine engine;
     private final ScheduledThreadPoolExecutor executor;
@@ -83,10 +87,11 @@ public final class SagaRunner implements AutoCloseable {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final Duration closeGracePeriod;
     private final SagaMetrics metrics;
     private final ConcurrentHashMap<SagaIndex.Key, Boolean> work = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SagaIndex.Key, Integer> attempts = new ConcurrentHashMap<>();
-    private final AtomicInteger lifecycle = new AtomicInteger();
+    private final AtomicInteger lifecycle = new AtomicInteger(NEW);
     private final CheckpointStore leases;
     private final Duration leaseTimeout;
     private final String leaseName;
@@ -98,7 +103,7 @@ public final class SagaRunner implements AutoCloseable {
         this.metrics = metrics;
         this.engine = new SagaEngine(builder.store, builder.dispatcher, builder.types, builder.clock,
             builder.objectMapper, builder.serializer, builder.isTransient, metrics, builder.name, builder.batchSize,
-            builder.checkpointInterval);
+            builder.checkpointInterval, () -> lifecycle.get() == CLOSED);
         this.pollInterval = builder.pollInterval;
         this.batchSize = builder.batchSize;
         this.maxAttempts = builder.maxAttempts;
@@ -106,6 +111,10 @@ public final class SagaRunner implements AutoCloseable {
         this.maxBackoff = builder.maxBackoff;
         this.executor = new ScheduledThreadPoolExecutor(builder.workerThreads + 1, builder.threadFactory);
         this.executor.setRemoveOnCancelPolicy(true);
+        // On close, work not yet begun is dropped (the next runner redoes it from the streams); only work in
+        // progress is let finish.
+        this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.closeGracePeriod = builder.closeGracePeriod;
         this.leases = builder.leases;
         this.leaseTimeout = builder.leaseTimeout;
         this.leaseName = "saga-" + builder.name;
@@ -127,7 +136,7 @@ public final class SagaRunner implements AutoCloseable {
      * @throws IllegalStateException when already started or closed
      */
     public void start() {
-        if (!lifecycle.compareAndSet(0, 1)) {
+        if (!lifecycle.compareAndSet(NEW, RUNNING)) {
             throw new IllegalStateException("SagaRunner was already started or closed; build a new one.");
         }
         engine.loadCheckpoint();
@@ -251,19 +260,31 @@ public final class SagaRunner implements AutoCloseable {
         return engine.isCaughtUp();
     }
 
-    /** Stops the runner's threads, interrupting work in progress (it is redone by the next runner). Idempotent. */
+    /**
+     * Stops the runner: no new work starts, a command in flight gets {@link Builder#closeGracePeriod} to finish
+     * and be recorded, then the threads still busy are interrupted. Work not done is redone by the next runner,
+     * from the streams; a command that fails because of the shutdown is not recorded as rejected, so it never
+     * starts a compensation. Idempotent.
+     */
     @Override
     public void close() {
-        if (lifecycle.getAndSet(2) == 2) {
+        if (lifecycle.getAndSet(CLOSED) == CLOSED) {
             return;
         }
-        executor.shutdownNow();
+        // Interrupting a thread inside a JDBC driver can break more than the call: H2 closes its database file
+        // when an interrupt hits its I/O. So interrupt only what the grace period did not let finish.
+        executor.shutdown();
         try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("SagaRunner threads did not stop within 10 s; a dispatcher call may be blocked.");
-                return;
+            if (!executor.awaitTermination(closeGracePeriod.toNanos(), TimeUnit.NANOSECONDS)) {
+                executor.shutdownNow();
+                if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.warn("SagaRunner threads did not stop within 10 s of being interrupted; a dispatcher call"
+                        + " may be blocked.");
+                    return;
+                }
             }
         } catch (InterruptedException e) {
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
             return;
         }
@@ -284,7 +305,7 @@ public final class SagaRunner implements AutoCloseable {
     }
 
     private boolean isRunning() {
-        return lifecycle.get() == 1;
+        return lifecycle.get() == RUNNING;
     }
 
     /**
@@ -448,6 +469,11 @@ public final class SagaRunner implements AutoCloseable {
          * renewed every third of it.
          */
         public static final Duration DEFAULT_LEASE_TIMEOUT = Duration.ofSeconds(15);
+        /**
+         * How long {@link SagaRunner#close()} lets a command in flight finish before interrupting it: a command
+         * takes milliseconds, and 5 s rides out a slow database without holding a shutdown up for long.
+         */
+        public static final Duration DEFAULT_CLOSE_GRACE_PERIOD = Duration.ofSeconds(5);
         /** The checkpoint name when only one runner follows the log. */
         public static final String DEFAULT_NAME = "default";
 
@@ -470,6 +496,7 @@ public final class SagaRunner implements AutoCloseable {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration closeGracePeriod = DEFAULT_CLOSE_GRACE_PERIOD;
         private ThreadFactory threadFactory;
         private CheckpointStore leases;
         private Duration leaseTimeout = DEFAULT_LEASE_TIMEOUT;
@@ -537,7 +564,9 @@ public final class SagaRunner implements AutoCloseable {
         /**
          * @param isTransient tells, for an exception thrown by the dispatcher, whether the command may succeed
          *     later (retry the instance with backoff) rather than having been rejected (default: an
-         *     {@link EventStoreException} whose {@code isRetryable()} is true)
+         *     {@link EventStoreException} whose {@code isRetryable()} is true). Storage failures, failures
+         *     from an interrupted thread and failures while the runner is closing are never rejections, whatever
+         *     this says
          * @return this builder
          */
         public Builder transientFailures(Predicate<Throwable> isTransient) {
@@ -613,6 +642,16 @@ public final class SagaRunner implements AutoCloseable {
         }
 
         /**
+         * @param gracePeriod how long {@link SagaRunner#close()} lets the commands in flight finish (and be
+         *     recorded) before interrupting the threads still busy (default 5 s; zero interrupts at once)
+         * @return this builder
+         */
+        public Builder closeGracePeriod(Duration gracePeriod) {
+            this.closeGracePeriod = Objects.requireNonNull(gracePeriod, "gracePeriod");
+            return this;
+        }
+
+        /**
          * Makes this runner one of several (one per JVM) of which only the holder of a lease works: the lease named
          * {@code saga-<name>} in the projections' lease table. Use the same {@link #name} and the same saga types
          * on every instance; a standby takes over when the owner's lease lapses.
@@ -653,6 +692,9 @@ public final class SagaRunner implements AutoCloseable {
             }
             if (checkpointInterval.isNegative()) {
                 problems.add("checkpointInterval must be >= 0 (checkpointInterval: " + checkpointInterval + ")");
+            }
+            if (closeGracePeriod.isNegative()) {
+                problems.add("closeGracePeriod must be >= 0 (closeGracePeriod: " + closeGracePeriod + ")");
             }
             if (leaseTimeout.compareTo(Duration.ofMillis(300)) < 0) {
                 problems.add("lease timeout must be >= 300 ms (timeout: " + leaseTimeout + ")");

@@ -10,15 +10,18 @@ import dev.eventline.core.EventData;
 import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.StorageException;
 import dev.eventline.saga.TestBank.Deposit;
 import dev.eventline.saga.TransferSagas.Transfer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.channels.ClosedByInterruptException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -184,6 +187,140 @@ abstract class SagaRunnerContract {
         assertThat(bank.balance("alice")).isEqualTo(70);
         assertThat(bank.balance("bob")).isEqualTo(80);
         assertThat(bank.applications.values()).containsOnly(1).hasSize(2);
+    }
+
+    @Test
+    void a_command_interrupted_by_close_is_not_a_rejection_and_the_saga_completes_after_a_restart() {
+        // given: the deposit waits (as for a pooled connection) when the runner closes, and the interruption
+        // surfaces as an exception the transient-failure test does not know (as HikariCP's "Interrupted during
+        // connection acquisition" SQLException does)
+        var sending = new CountDownLatch(1);
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted during connection acquisition", e);
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then: nothing was recorded as rejected, and the next runner sends the deposit
+        assertThat(first.find(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+        SagaInstance instance = awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(instance.steps()).extracting(SagaStep::name, SagaStep::accepted)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("withdraw", true),
+                org.assertj.core.groups.Tuple.tuple("deposit", true));
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void a_command_failing_on_a_resource_closed_during_close_is_not_a_rejection() {
+        // given: while the runner closes, the deposit fails on a closed pool, with no trace of the interruption
+        var sending = new CountDownLatch(1);
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException("HikariDataSource (bank) has been closed.");
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then
+        assertThat(first.find(id).orElseThrow().status()).isEqualTo(SagaStatus.RUNNING);
+        awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void close_lets_a_command_in_flight_finish_and_be_recorded_without_interrupting_it() {
+        // given: a deposit that takes a while
+        var sending = new CountDownLatch(1);
+        var interrupted = new AtomicBoolean();
+        SagaRunner first = runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        awaitLatch(sending);
+        // when
+        first.close();
+        // then: the deposit was applied and recorded; the next runner only completes the saga
+        assertThat(interrupted).isFalse();
+        assertThat(first.find(id).orElseThrow().steps()).extracting(SagaStep::name, SagaStep::accepted)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("withdraw", true),
+                org.assertj.core.groups.Tuple.tuple("deposit", true));
+        assertThat(bank.balance("bob")).isEqualTo(80);
+        awaitStatus(runner(), id, SagaStatus.COMPLETED);
+        assertThat(bank.received).hasSize(2);
+        assertThat(bank.applications.values()).containsOnly(1);
+    }
+
+    @Test
+    void a_storage_failure_is_never_a_rejection_even_when_not_retryable_the_saga_is_parked_and_resumable() {
+        // given: the deposit fails on a closed pool; the store calls that non-retryable (no SQLState)
+        var poolClosed = new AtomicBoolean(true);
+        SagaRunner runner = runner(command -> {
+            if (command.payload() instanceof Deposit && poolClosed.get()) {
+                throw new StorageException("Appending to stream 'account-bob' failed (SQLState: , error:"
+                    + " HikariDataSource (bank) has been closed.)", null, false, null);
+            }
+            bank.dispatch(command);
+        }, builder -> builder.maxAttempts(3));
+        String id = runner.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        // when
+        SagaInstance parked = awaitStatus(runner, id, SagaStatus.FAILED);
+        // then: parked with the error, nothing compensated; a retry once the pool is back completes it
+        assertThat(parked.reason()).contains("has been closed");
+        assertThat(parked.steps()).extracting(SagaStep::name).containsExactly("withdraw");
+        assertThat(bank.balance("alice")).isEqualTo(70);
+        poolClosed.set(false);
+        runner.retry(TRANSFER.name(), id);
+        awaitStatus(runner, id, SagaStatus.COMPLETED);
+        assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    @Test
+    void a_command_failing_because_its_thread_was_interrupted_is_retried_not_compensated() {
+        // given: the first deposit fails with an interruption the dispatcher wrapped, while the runner runs on
+        var failedOnce = new AtomicBoolean();
+        SagaRunner runner = runner(command -> {
+            if (command.payload() instanceof Deposit && failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("Writing failed", new ClosedByInterruptException());
+            }
+            bank.dispatch(command);
+        }, builder -> builder);
+        // when
+        String id = runner.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
+        // then
+        SagaInstance instance = awaitStatus(runner, id, SagaStatus.COMPLETED);
+        assertThat(failedOnce).isTrue();
+        assertThat(instance.steps()).extracting(SagaStep::accepted).containsExactly(true, true);
+        assertThat(bank.balance("bob")).isEqualTo(80);
     }
 
     @Test
@@ -422,6 +559,10 @@ abstract class SagaRunnerContract {
         awaitStatus(runner, other, SagaStatus.COMPLETED);
         assertThat(runner.list("Broken", SagaStatus.FAILED)).extracting(SagaSummary::reason)
             .containsExactly("bug in handler");
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        await().atMost(WAIT).until(() -> latch.getCount() == 0);
     }
 
     private void append(String stream, String type, String json) {
