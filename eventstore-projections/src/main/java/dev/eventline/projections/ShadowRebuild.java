@@ -58,7 +58,9 @@ final class ShadowRebuild implements Runnable {
             throw new ProjectionRebuildingException(live.name(), lease.owner(), lease.expiresAt());
         }
         renewLeaseAtNanos = System.nanoTime() + runner.leaseTimeout.toNanos() / 3;
-        int generation = runner.checkpoints.generation(live.name()) + 1;
+        // above the live tables' generation too, so that preparing the shadow can never drop the live tables
+        int generation = Math.max(runner.checkpoints.generation(live.name()),
+            runner.checkpoints.generation(JdbcCheckpointStore.liveTablesRow(live.name()))) + 1;
         Projection copy = live.readModel != null ? live.readModel.fresh() : current;
         shadow = new Track(shadowName, copy, runner.checkpoints, live.track.policy, runner.clock,
             live.readModel == null, generation);
