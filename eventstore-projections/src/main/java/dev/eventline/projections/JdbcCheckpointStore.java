@@ -2,6 +2,7 @@ package dev.eventline.projections;
 
 import dev.eventline.core.LogPosition;
 import dev.eventline.jdbc.Dialect;
+import dev.eventline.jdbc.H2Dialect;
 import dev.eventline.jdbc.SchemaMigrator;
 import dev.eventline.projections.internal.Names;
 import dev.eventline.projections.internal.Sql;
@@ -47,6 +48,13 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     /** The component name of these tables in the shared {@code schema_versions} table. */
     public static final String COMPONENT = "projections";
     private static final String MIGRATIONS = "dev/eventline/projections";
+    /**
+     * The checkpoint row {@code <projection>.tables} records, in its {@code generation} column, the generation of
+     * a projection's live tables once a shadow rebuild switched it by generation (H2 with
+     * {@link Builder#generationTables(boolean)}); no row means the tables have their base names. A row of its own,
+     * so that the switch moves the checkpoint and the table names in one transaction without a schema change.
+     */
+    private static final String LIVE_TABLES_SUFFIX = ".tables";
 
     private final DataSource dataSource;
     private final InstantSource clock;
@@ -56,6 +64,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     private final String checkpointTable;
     private final String deadLetterTable;
     private final String leaseTable;
+    private final boolean generationTables;
 
     private JdbcCheckpointStore(Builder builder) {
         this.dataSource = builder.dataSource;
@@ -67,6 +76,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         this.checkpointTable = qualifier + builder.tablePrefix + "projection_checkpoint";
         this.deadLetterTable = qualifier + builder.tablePrefix + "projection_dead_letter";
         this.leaseTable = qualifier + builder.tablePrefix + "projection_lease";
+        this.generationTables = builder.generationTables;
     }
 
     /**
@@ -102,6 +112,70 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             dialect = known;
         }
         return known;
+    }
+
+    /**
+     * The physical names of a projection's live tables now, read in the caller's connection (and transaction, if
+     * one is open). Call it once per query or unit of work and name every table of the projection through the
+     * result, so that all of them come from one generation; see {@link LiveTables}. Only needed with
+     * {@link Builder#generationTables(boolean)} on H2: otherwise the tables always have their base names, and the
+     * result says so.
+     *
+     * @param connection the reader's connection; not closed
+     * @param projection the projection's name
+     * @return the live table names
+     * @throws dev.eventline.core.StorageException when the database refuses
+     */
+    public LiveTables liveTables(Connection connection, String projection) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(projection, "projection");
+        try {
+            return new LiveTables(projection, liveTableGeneration(connection, projection));
+        } catch (SQLException e) {
+            throw Sql.translate("reading the live tables of projection '" + projection + "'", e);
+        }
+    }
+
+    /**
+     * {@link #liveTables(Connection, String)} on a connection of its own, for a reader that then queries on
+     * another connection (the names stay valid until the switch after the next one).
+     *
+     * @param projection the projection's name
+     * @return the live table names
+     * @throws dev.eventline.core.StorageException when the database refuses
+     */
+    public LiveTables liveTables(String projection) {
+        try (Connection connection = dataSource.getConnection()) {
+            return liveTables(connection, projection);
+        } catch (SQLException e) {
+            throw Sql.translate("reading the live tables of projection '" + projection + "'", e);
+        }
+    }
+
+    /** @return the generation of the projection's live tables, 0 when they have their base names */
+    int liveTableGeneration(Connection connection, String projection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+            "SELECT generation FROM " + checkpointTable + " WHERE projection = ?")) {
+            select.setString(1, liveTablesRow(projection));
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** @return the checkpoint row recording the generation of a projection's live tables */
+    static String liveTablesRow(String projection) {
+        return projection + LIVE_TABLES_SUFFIX;
+    }
+
+    /** @return whether shadow rebuilds on H2 switch by table generation ({@link Builder#generationTables}) */
+    boolean generationTables() {
+        return generationTables;
+    }
+
+    /** @return true on H2, where DDL commits by itself */
+    boolean isH2() {
+        return dialect() instanceof H2Dialect;
     }
 
     @Override
@@ -488,6 +562,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         private String schema = "";
         private Dialect dialect;
         private InstantSource clock = InstantSource.system();
+        private boolean generationTables;
 
         private Builder(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -526,6 +601,30 @@ public final class JdbcCheckpointStore implements CheckpointStore {
          */
         public Builder clock(InstantSource clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Opts in to switching shadow rebuilds on H2 by table generation (default false; PostgreSQL is not
+         * affected: there the rebuilt tables are renamed into place in the switch's transaction).
+         * <p>
+         * H2 commits each DDL statement by itself, and any {@code ADD COLUMN}, {@code DROP COLUMN}, type change or
+         * rename makes the table briefly invisible to concurrent queries. By default a shadow rebuild on H2
+         * therefore copies the rebuilt rows into the live tables in one transaction, which cannot add or retype a
+         * column: such a rebuild falls back to renaming, and a query may not find a table for a moment. With
+         * generation tables the rebuilt tables ({@code <table>__g<generation>}) become the live ones by one
+         * checkpoint transaction, for every kind of column change, without copying; the tables they replace are
+         * dropped by the next rebuild's switch.
+         * <p>
+         * The price: readers must resolve the table names with {@link JdbcCheckpointStore#liveTables} for each
+         * query or unit of work (they keep their base names until the first such switch). Not for projections
+         * also applied by {@link InlineProjections}, which writes the base names.
+         *
+         * @param enabled true to switch by generation on H2
+         * @return this builder
+         */
+        public Builder generationTables(boolean enabled) {
+            this.generationTables = enabled;
             return this;
         }
 

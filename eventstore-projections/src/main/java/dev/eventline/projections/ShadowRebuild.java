@@ -18,6 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds a fresh copy of a projection beside the live one (shadow tables, or a new {@link ReadModel} instance)
  * with its own checkpoint, then switches it in under the live worker's lock once it has caught up.
+ * <p>
+ * How JDBC tables switch: on PostgreSQL by renaming them in the switch's transaction (DDL is transactional); on
+ * H2 by copying the rows in one transaction ({@link #switchTables}), or, with
+ * {@link JdbcCheckpointStore.Builder#generationTables}, by moving the projection to the rebuilt
+ * {@code <table>__g<generation>} tables in the checkpoint's transaction (readers resolve names with
+ * {@link JdbcCheckpointStore#liveTables}); see the module README, "Rebuilds".
  */
 final class ShadowRebuild implements Runnable {
 
@@ -52,7 +58,9 @@ final class ShadowRebuild implements Runnable {
             throw new ProjectionRebuildingException(live.name(), lease.owner(), lease.expiresAt());
         }
         renewLeaseAtNanos = System.nanoTime() + runner.leaseTimeout.toNanos() / 3;
-        int generation = runner.checkpoints.generation(live.name()) + 1;
+        // above the live tables' generation too, so that preparing the shadow can never drop the live tables
+        int generation = Math.max(runner.checkpoints.generation(live.name()),
+            runner.checkpoints.generation(JdbcCheckpointStore.liveTablesRow(live.name()))) + 1;
         Projection copy = live.readModel != null ? live.readModel.fresh() : current;
         shadow = new Track(shadowName, copy, runner.checkpoints, live.track.policy, runner.clock,
             live.readModel == null, generation);
@@ -184,9 +192,10 @@ final class ShadowRebuild implements Runnable {
         }
         if (!reasons.isEmpty()) {
             LOG.warn("the shadow rebuild of projection '{}' changed its tables in ways H2 cannot apply atomically "
-                + "({}); the tables are switched by renaming, and a query may not find a table for a moment. Retry "
-                + "such queries, or change table schemas on H2 with RebuildMode.TRUNCATE_AND_REPLAY.", live.name(),
-                reasons);
+                + "by copying rows ({}); the tables are switched by renaming, and a query may not find a table for "
+                + "a moment. Retry such queries, or opt in to JdbcCheckpointStore.Builder.generationTables(true) "
+                + "(atomic for every column change; readers resolve table names with liveTables), or change table "
+                + "schemas on H2 with RebuildMode.TRUNCATE_AND_REPLAY.", live.name(), reasons);
             return null;
         }
         try (Statement statement = connection.createStatement()) {
@@ -287,6 +296,74 @@ final class ShadowRebuild implements Runnable {
         }
     }
 
+    /**
+     * Whether this switch goes by table generation: on H2, when the checkpoint store opted in
+     * ({@link JdbcCheckpointStore.Builder#generationTables}) or the projection already has generation tables
+     * (switching it back to its base names could not be atomic).
+     *
+     * @return the generation of the live tables the switch replaces (0: their base names), or -1 when the switch
+     *     copies rows or renames tables instead
+     */
+    private int replacedTableGeneration() {
+        if (!(runner.checkpoints instanceof JdbcCheckpointStore jdbc) || !jdbc.isH2()) {
+            return -1;
+        }
+        int current = jdbc.generation(JdbcCheckpointStore.liveTablesRow(live.name()));
+        return jdbc.generationTables() || current > 0 ? current : -1;
+    }
+
+    /**
+     * After a generation switch's commit: drops the projection's tables other than the new live ones and the ones
+     * they replaced (a reader that resolved the names just before the switch may still be querying those; they go
+     * at the next switch). Leftovers of a crash are found by name, so they go too. A failure here is only logged:
+     * the switch has happened, and the next switch tries again.
+     */
+    private void dropOldGenerations(Projection copy, int liveGeneration, int replaced) {
+        try {
+            runner.checkpoints.inTransaction(tx -> {
+                Connection connection = tx.connection();
+                List<String> old = new java.util.ArrayList<>();
+                try (ResultSet tables = connection.getMetaData().getTables(null, connection.getSchema(), null,
+                    null)) {
+                    while (tables.next()) {
+                        String name = tables.getString("TABLE_NAME");
+                        String type = tables.getString("TABLE_TYPE");
+                        if (type != null && type.toUpperCase(Locale.ROOT).contains("TABLE")
+                            && isOldGeneration(copy, name, liveGeneration, replaced)) {
+                            old.add(name);
+                        }
+                    }
+                }
+                try (Statement statement = connection.createStatement()) {
+                    for (String table : old) {
+                        statement.execute("DROP TABLE IF EXISTS " + quoted(table));
+                    }
+                }
+                if (!old.isEmpty()) {
+                    LOG.info("projection '{}': dropped the tables of earlier generations {}", live.name(), old);
+                }
+                return null;
+            });
+        } catch (Exception e) {
+            LOG.warn("projection '{}' switched to table generation {}, but dropping the tables of earlier "
+                + "generations failed; the next switch tries again: {}", live.name(), liveGeneration, e.toString());
+        }
+    }
+
+    /** @return whether {@code name} is one of the projection's tables, of a generation neither live nor replaced */
+    private static boolean isOldGeneration(Projection copy, String name, int liveGeneration, int replaced) {
+        for (String table : copy.tables()) {
+            java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(table) + "(?:__g([0-9]{1,9}))?",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(name);
+            if (matcher.matches()) {
+                int generation = matcher.group(1) == null ? 0 : Integer.parseInt(matcher.group(1));
+                return generation != liveGeneration && generation != replaced;
+            }
+        }
+        return false;
+    }
+
     private static boolean isH2(Connection connection) throws SQLException {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
     }
@@ -323,23 +400,43 @@ final class ShadowRebuild implements Runnable {
             LogPosition position = shadow.position;
             int generation = shadow.tableGeneration;
             Projection copy = shadow.projection;
+            // the generation of the live tables this switch replaces (0: base names), or -1 to copy or rename
+            int replaced = live.readModel == null ? replacedTableGeneration() : -1;
+            boolean byGeneration = replaced >= 0;
             List<CopyPlan> plans = null;
-            if (live.readModel == null) {
+            if (live.readModel == null && !byGeneration) {
                 // on H2 its DDL commits by itself: before the switch's transaction, never inside it
                 plans = runner.checkpoints.inTransaction(tx -> isH2(tx.connection())
                     ? prepareH2Copy(tx.connection(), copy) : null);
             }
             List<CopyPlan> copyPlans = plans;
-            runner.checkpoints.inTransaction(tx -> {
-                if (live.readModel == null) {
-                    switchTables(tx.connection(), copy, copyPlans);
+            try {
+                runner.checkpoints.inTransaction(tx -> {
+                    if (live.readModel == null && !byGeneration) {
+                        switchTables(tx.connection(), copy, copyPlans);
+                    }
+                    tx.deleteDeadLetters(live.name());
+                    tx.moveDeadLetters(shadowName, live.name());
+                    tx.overwrite(live.name(), position, generation);
+                    if (byGeneration) {
+                        // the whole switch: readers resolving the names now get the rebuilt tables
+                        tx.overwrite(JdbcCheckpointStore.liveTablesRow(live.name()), LogPosition.START, generation);
+                    }
+                    tx.delete(shadowName);
+                    return null;
+                });
+            } catch (Exception | Error failure) {
+                if (byGeneration) {
+                    // the commit may have happened (a lost reply): the live copy reads its table generation again
+                    // in its next batch's transaction, so it never writes to tables readers no longer see
+                    live.track.liveTableGeneration = -1;
                 }
-                tx.deleteDeadLetters(live.name());
-                tx.moveDeadLetters(shadowName, live.name());
-                tx.overwrite(live.name(), position, generation);
-                tx.delete(shadowName);
-                return null;
-            });
+                throw failure;
+            }
+            if (byGeneration) {
+                live.track.liveTableGeneration = generation;
+                dropOldGenerations(copy, generation, replaced);
+            }
             if (copyPlans != null) {
                 // after the commit: on H2 DDL commits by itself, so it must not run inside the switch
                 runner.checkpoints.inTransaction(tx -> {

@@ -75,6 +75,11 @@ final class Track {
     volatile boolean rebuilding;
     volatile Throwable error;
     volatile RecordedEvent failedEvent;
+    /**
+     * The live copy's table generation: 0 while its tables have their base names, the generation once a shadow
+     * rebuild switched it by generation (H2, {@link JdbcCheckpointStore.Builder#generationTables}); -1 until read.
+     */
+    volatile int liveTableGeneration = -1;
 
     Track(String checkpointName, Projection projection, CheckpointStore checkpoints, ErrorPolicy policy,
           InstantSource clock, boolean shadow, int tableGeneration) {
@@ -91,6 +96,10 @@ final class Track {
     /** Reloads the checkpoint and the parked streams, after taking the lease (another owner may have moved on). */
     void reload() {
         position = checkpoints.load(checkpointName);
+        if (!shadow) {
+            // another runner's rebuild may have switched the tables by generation meanwhile
+            liveTableGeneration = checkpoints.generation(JdbcCheckpointStore.liveTablesRow(projectionName));
+        }
         parkedStreams.clear();
         for (DeadLetter letter : checkpoints.deadLetters(checkpointName)) {
             parkedStreams.add(letter.streamId());
@@ -98,11 +107,35 @@ final class Track {
     }
 
     String tableName(String baseName) {
+        return tableName(baseName, null);
+    }
+
+    /** @param transaction where to read the live table generation when not known yet (null: its own connection) */
+    private String tableName(String baseName, CheckpointStore.Transaction transaction) {
         if (!projection.tables().contains(baseName)) {
             throw new IllegalArgumentException("projection '" + projectionName + "' does not declare table '"
                 + baseName + "' (declared: " + projection.tables() + "). Add it to tables().");
         }
-        return shadow ? shadowTable(baseName, tableGeneration) : baseName;
+        if (shadow) {
+            return shadowTable(baseName, tableGeneration);
+        }
+        int live = liveTableGeneration;
+        if (live < 0) {
+            live = readLiveTableGeneration(transaction);
+            liveTableGeneration = live;
+        }
+        return live == 0 ? baseName : shadowTable(baseName, live);
+    }
+
+    private int readLiveTableGeneration(CheckpointStore.Transaction transaction) {
+        if (transaction != null && checkpoints instanceof JdbcCheckpointStore jdbc) {
+            try {
+                return jdbc.liveTableGeneration(transaction.connection(), projectionName);
+            } catch (java.sql.SQLException e) {
+                throw Sql.translate("reading the live tables of projection '" + projectionName + "'", e);
+            }
+        }
+        return checkpoints.generation(JdbcCheckpointStore.liveTablesRow(projectionName));
     }
 
     static String shadowTable(String baseName, int generation) {
@@ -123,7 +156,7 @@ final class Track {
 
             @Override
             public String table(String baseName) {
-                return tableName(baseName);
+                return tableName(baseName, transaction);
             }
 
             @Override
