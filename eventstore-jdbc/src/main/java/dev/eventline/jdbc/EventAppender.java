@@ -166,19 +166,24 @@ final class EventAppender {
     }
 
     /**
-     * PostgreSQL: one round trip takes the stream's advisory lock, then locks the head row and takes the
-     * transaction id and the positions; see {@link PostgresDialect#LOCK_AND_ALLOCATE} for why in that order.
+     * PostgreSQL: one round trip takes the stream's advisory lock, then reads the head row and takes the
+     * transaction id and the positions; see {@link PostgresDialect#LOCK_AND_ALLOCATE} for why in that order. One
+     * event (the common single append) has a statement of its own that the server need not plan every time.
      */
     private Head lockAndAllocate(Connection connection, String streamId, int count) throws SQLException {
         long version = 0;
         String lastChecksum = "";
         long txId = 0;
         long[] positions = new long[count];
-        try (PreparedStatement statement = connection.prepareStatement(sql.allocate())) {
-            statement.setInt(1, lockNamespace);
-            statement.setInt(2, streamId.hashCode());
-            statement.setInt(3, count);
-            statement.setString(4, streamId);
+        boolean one = count == 1;
+        try (PreparedStatement statement = connection.prepareStatement(one ? sql.allocateOne() : sql.allocate())) {
+            int p = 1;
+            statement.setInt(p++, lockNamespace);
+            statement.setInt(p++, streamId.hashCode());
+            if (!one) {
+                statement.setInt(p++, count);
+            }
+            statement.setString(p, streamId);
             statement.execute();
             if (!statement.getMoreResults()) {
                 throw new IllegalStateException("the append's lock-and-allocate statement returned no rows");
