@@ -134,6 +134,29 @@ public final class PostgresDialect implements Dialect {
                       WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
         """ + INSERT_ROWS;
 
+    /**
+     * {@code INSERT_ROWS} for one event: the same row from plain parameters instead of one-element arrays (the
+     * driver encodes no arrays and the server parses none). Parameters after the head's: position, transaction id,
+     * version, event id, type, schema version, recording time, payload, metadata, checksum.
+     */
+    private static final String INSERT_ROW = """
+        INSERT INTO ${schema}${prefix}events (global_position, tx_id, stream_id, stream_version, event_id, \
+        event_type, schema_version, recorded_at, payload, metadata, checksum)
+        SELECT ?::bigint, ?::bigint, head.stream_id, ?::bigint, ?::uuid, ?::text, ?::integer, ?::timestamptz, \
+        ?::bytea, ?::text, ?::text FROM head""";
+
+    /** {@link #WRITE_NEW_STREAM} for one event. */
+    static final String WRITE_NEW_STREAM_ONE = """
+        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
+                      VALUES (?, ?, ?) RETURNING stream_id)
+        """ + INSERT_ROW;
+
+    /** {@link #WRITE_NEXT_VERSIONS} for one event. */
+    static final String WRITE_NEXT_VERSION_ONE = """
+        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
+                      WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
+        """ + INSERT_ROW;
+
     static final String STREAM_VERSION = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
 

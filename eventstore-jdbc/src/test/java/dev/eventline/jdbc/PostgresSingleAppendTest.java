@@ -55,7 +55,7 @@ class PostgresSingleAppendTest {
             }
             assertThat(cached).as("the append's statements prepared on the server").isGreaterThanOrEqualTo(2);
             assertThat(replanned).as("statements planned anew on every append").isEmpty();
-            assertThat(store.readStream("one-by-one").map(RecordedEvent::streamVersion).toList())
+            assertThat(store.readStream("one-by-one").map(RecordedEvent::version).toList())
                 .hasSize(APPENDS).isSorted();
             assertThat(store.verify("one-by-one").valid()).isTrue();
         }
