@@ -166,19 +166,24 @@ final class EventAppender {
     }
 
     /**
-     * PostgreSQL: one round trip takes the stream's advisory lock, then locks the head row and takes the
-     * transaction id and the positions; see {@link PostgresDialect#LOCK_AND_ALLOCATE} for why in that order.
+     * PostgreSQL: one round trip takes the stream's advisory lock, then reads the head row and takes the
+     * transaction id and the positions; see {@link PostgresDialect#LOCK_AND_ALLOCATE} for why in that order. One
+     * event (the common single append) has a statement of its own that the server need not plan every time.
      */
     private Head lockAndAllocate(Connection connection, String streamId, int count) throws SQLException {
         long version = 0;
         String lastChecksum = "";
         long txId = 0;
         long[] positions = new long[count];
-        try (PreparedStatement statement = connection.prepareStatement(sql.allocate())) {
-            statement.setInt(1, lockNamespace);
-            statement.setInt(2, streamId.hashCode());
-            statement.setInt(3, count);
-            statement.setString(4, streamId);
+        boolean one = count == 1;
+        try (PreparedStatement statement = connection.prepareStatement(one ? sql.allocateOne() : sql.allocate())) {
+            int p = 1;
+            statement.setInt(p++, lockNamespace);
+            statement.setInt(p++, streamId.hashCode());
+            if (!one) {
+                statement.setInt(p++, count);
+            }
+            statement.setString(p, streamId);
             statement.execute();
             if (!statement.getMoreResults()) {
                 throw new IllegalStateException("the append's lock-and-allocate statement returned no rows");
@@ -250,12 +255,54 @@ final class EventAppender {
     }
 
     /**
-     * PostgreSQL: the head row and every event row in one statement (one round trip, whatever the batch size).
+     * PostgreSQL: the head row and every event row in one statement (one round trip, whatever the batch size); one
+     * event goes in a statement of plain parameters, a batch in one over arrays.
      *
      * @return false when the head row had moved (no row was written)
      */
     private boolean writePostgres(Connection connection, String streamId, long current, String lastChecksum,
                                   List<RecordedEvent> recorded) throws SQLException {
+        int count = recorded.size();
+        boolean one = count == 1;
+        boolean newStream = current == 0;
+        String statementSql = newStream
+            ? (one ? sql.writeNewStreamOne() : sql.writeNewStream())
+            : (one ? sql.writeNextVersionOne() : sql.writeNextVersions());
+        try (PreparedStatement write = connection.prepareStatement(statementSql)) {
+            int p = 1;
+            if (newStream) {
+                write.setString(p++, streamId);
+                write.setLong(p++, count);
+                write.setString(p++, lastChecksum);
+            } else {
+                write.setLong(p++, current + count);
+                write.setString(p++, lastChecksum);
+                write.setString(p++, streamId);
+                write.setLong(p++, current);
+            }
+            OffsetDateTime recordedAt = OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC);
+            if (one) {
+                RecordedEvent event = recorded.get(0);
+                write.setLong(p++, event.globalPosition());
+                write.setLong(p++, event.position().commit());
+                write.setLong(p++, event.version());
+                write.setObject(p++, event.eventId());
+                write.setString(p++, event.type());
+                write.setInt(p++, event.schemaVersion());
+                write.setObject(p++, recordedAt);
+                write.setBytes(p++, event.payload());
+                write.setString(p++, MetadataJson.encode(event.metadata()));
+                write.setString(p, event.checksum());
+            } else {
+                bindRows(connection, write, p, current, recordedAt, recorded);
+            }
+            return write.executeUpdate() == count;
+        }
+    }
+
+    /** Binds the parameters of {@code PostgresDialect.INSERT_ROWS} from {@code first} on: one array per column. */
+    private static void bindRows(Connection connection, PreparedStatement write, int first, long current,
+                                 OffsetDateTime recordedAt, List<RecordedEvent> recorded) throws SQLException {
         int count = recorded.size();
         long[] positions = new long[count];
         UUID[] ids = new UUID[count];
@@ -274,32 +321,17 @@ final class EventAppender {
             metadata[i] = MetadataJson.encode(event.metadata());
             checksums[i] = event.checksum();
         }
-        boolean newStream = current == 0;
-        try (PreparedStatement write = connection.prepareStatement(
-            newStream ? sql.writeNewStream() : sql.writeNextVersions())) {
-            int p = 1;
-            if (newStream) {
-                write.setString(p++, streamId);
-                write.setLong(p++, count);
-                write.setString(p++, lastChecksum);
-            } else {
-                write.setLong(p++, current + count);
-                write.setString(p++, lastChecksum);
-                write.setString(p++, streamId);
-                write.setLong(p++, current);
-            }
-            write.setLong(p++, recorded.get(0).position().commit());
-            write.setLong(p++, current);
-            write.setObject(p++, OffsetDateTime.ofInstant(recorded.get(0).recordedAt(), ZoneOffset.UTC));
-            write.setObject(p++, positions);
-            write.setArray(p++, connection.createArrayOf("uuid", ids));
-            write.setObject(p++, types);
-            write.setObject(p++, schemaVersions);
-            write.setObject(p++, payloads);
-            write.setObject(p++, metadata);
-            write.setObject(p, checksums);
-            return write.executeUpdate() == count;
-        }
+        int p = first;
+        write.setLong(p++, recorded.get(0).position().commit());
+        write.setLong(p++, current);
+        write.setObject(p++, recordedAt);
+        write.setObject(p++, positions);
+        write.setArray(p++, connection.createArrayOf("uuid", ids));
+        write.setObject(p++, types);
+        write.setObject(p++, schemaVersions);
+        write.setObject(p++, payloads);
+        write.setObject(p++, metadata);
+        write.setObject(p, checksums);
     }
 
     /**
