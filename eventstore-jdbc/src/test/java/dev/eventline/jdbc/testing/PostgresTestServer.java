@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -275,6 +276,10 @@ public final class PostgresTestServer implements AutoCloseable {
             long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
             ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(
                 () -> new IllegalStateException("postmaster " + pid + " is not running"));
+            // Stopped first, the postmaster can fork no backend between the listing and the kill: a backend forked
+            // in that window used to survive as an orphan, blocked for ever on a lock a killed process held, with
+            // a writer's commit waiting on it (the extended F-1 run hung so at kill 173).
+            signal("STOP", pid);
             List<ProcessHandle> backends = postmaster.descendants().toList();
             postmaster.destroyForcibly();
             backends.forEach(ProcessHandle::destroyForcibly);
@@ -294,6 +299,14 @@ public final class PostgresTestServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while killing the embedded PostgreSQL", e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + pid + " failed: " + output.strip());
         }
     }
 
