@@ -135,7 +135,7 @@ public final class InlineProjections implements AppendHook {
             checkpoints.load(projection.name());
             try {
                 checkpoints.inTransaction(tx -> {
-                    projection.setUp(context(projection, tx.connection()));
+                    projection.setUp(context(projection, tx.connection(), liveTables(tx.connection(), projection)));
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -198,7 +198,7 @@ public final class InlineProjections implements AppendHook {
                     + "row (" + checkpoints + "). Call InlineProjections.createSchema() at start, before appending.");
             }
             refuseWhileARunnerWrites(connection, projection.name());
-            ProjectionContext context = context(projection, connection);
+            ProjectionContext context = context(projection, connection, liveTables(connection, projection));
             for (RecordedEvent event : handled) {
                 try {
                     projection.handle(event, context);
@@ -243,7 +243,18 @@ public final class InlineProjections implements AppendHook {
             + "a rebuild must be closed afterwards).");
     }
 
-    private static ProjectionContext context(Projection projection, Connection connection) {
+    /**
+     * The projection's live tables, read in the append's transaction after its checkpoint row is locked: a shadow
+     * rebuild with {@link JdbcCheckpointStore.Builder#generationTables(boolean) generation tables} switches in a
+     * transaction that writes that row too, so the generation read here is the one readers see.
+     */
+    private LiveTables liveTables(Connection connection, Projection projection) throws SQLException {
+        int generation = checkpoints.generationTables()
+            ? checkpoints.liveTableGeneration(connection, projection.name()) : 0;
+        return new LiveTables(projection.name(), generation);
+    }
+
+    private static ProjectionContext context(Projection projection, Connection connection, LiveTables live) {
         return new ProjectionContext() {
             @Override
             public String projectionName() {
@@ -261,7 +272,7 @@ public final class InlineProjections implements AppendHook {
                     throw new IllegalArgumentException("projection '" + projection.name() + "' does not declare "
                         + "table '" + baseName + "' (declared: " + projection.tables() + "). Add it to tables().");
                 }
-                return baseName;
+                return live.table(baseName);
             }
 
             @Override

@@ -319,12 +319,17 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                     return true;
                 }
             }
+            // Only when no one holds the lease row: a standby polls here all the time, and a failing INSERT would
+            // cost a server-side error (and a line in PostgreSQL's log) on every poll. Two instances inserting at
+            // once still meet on the primary key: the loser gets a unique violation, below.
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + leaseTable
-                + " (projection, owner_id, rebuilding, expires_at) VALUES (?, ?, ?, ?)")) {
+                + " (projection, owner_id, rebuilding, expires_at) SELECT ?, ?, ?, ? FROM (VALUES (1)) AS one (x)"
+                + " WHERE NOT EXISTS (SELECT 1 FROM " + leaseTable + " WHERE projection = ?)")) {
                 insert.setString(1, projection);
                 insert.setString(2, owner);
                 insert.setBoolean(3, rebuilding);
                 insert.setObject(4, expires);
+                insert.setString(5, projection);
                 return insert.executeUpdate() == 1;
             } catch (SQLException e) {
                 if (Sql.isUniqueViolation(e)) {

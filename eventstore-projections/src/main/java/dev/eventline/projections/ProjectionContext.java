@@ -28,7 +28,9 @@ public interface ProjectionContext {
      * Resolves a table of the projection's read model to the physical table to use now.
      *
      * @param baseName the table's name as declared in {@link Projection#tables()}
-     * @return {@code baseName} normally; the shadow table's name while a shadow rebuild writes the copy
+     * @return {@code baseName} normally; the shadow table's name while a shadow rebuild writes the copy; on H2
+     *     with {@link JdbcCheckpointStore.Builder#generationTables(boolean) generation tables}, after a shadow
+     *     rebuild has switched, the live generation's name ({@code <baseName>__g<n>}, see {@link LiveTables})
      * @throws IllegalArgumentException when the projection does not declare {@code baseName}
      */
     String table(String baseName);
