@@ -6,11 +6,8 @@ import dev.eventline.examples.bank.http.TestClient;
 import dev.eventline.examples.bank.http.TestClient.Response;
 import dev.eventline.jdbc.testing.PostgresTestServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,12 +24,7 @@ class BankOnPostgresTest {
     @Test
     void the_main_flow_runs_on_postgresql_and_survives_a_restart() throws Exception {
         // given a fresh schema, reached through the brief's postgresql://user:pass@host:port/db form when possible
-        PostgresTestServer server = PostgresTestServer.shared();
-        String schema = "bank_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
-        BankConfig config = config(server, schema);
+        BankConfig config = RunningBank.postgresConfig(PostgresTestServer.shared(), dataDir);
         assertThat(config.isPostgres()).isTrue();
 
         long position;
@@ -77,18 +69,5 @@ class BankOnPostgresTest {
             Response next = http.command("DepositMoney", "acc-pg", "{\"amount\":1}");
             assertThat(next.json().path("version").asLong()).isEqualTo(12);
         }
-    }
-
-    private BankConfig config(PostgresTestServer server, String schema) {
-        BankConfig base = new BankConfig(0, BankConfig.h2Url(dataDir), null, null, dataDir, 5, "WARN");
-        String jdbcUrl = server.jdbcUrl();
-        if (server.user() != null && jdbcUrl.startsWith("jdbc:postgresql://")) {
-            String hostAndDb = jdbcUrl.substring("jdbc:postgresql://".length());
-            String databaseUrl = "postgresql://" + server.user() + ":" + server.password() + "@" + hostAndDb
-                + (hostAndDb.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            return BankConfig.withDatabaseUrl(base, databaseUrl);
-        }
-        return BankConfig.withDatabaseUrl(base, jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema="
-            + schema);
     }
 }

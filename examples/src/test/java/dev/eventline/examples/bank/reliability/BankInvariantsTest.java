@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * invariants with the transfer saga.
  * <p>
  * CI: the plan's 1,000 transfers; extended ({@code -Deventline.extended=true}): 80,000 (8 clients × 10,000).
+ * {@code -Deventline.b1.database=postgres} runs it on PostgreSQL instead of the example's H2 file.
  * {@code -Deventline.b1.transfers=N} runs another size (to measure).
  */
 @Tag("slow")
@@ -52,7 +53,7 @@ class BankInvariantsTest {
 
     @Test
     void random_transfers_with_client_retries_conserve_money_and_never_apply_twice() throws Exception {
-        try (RunningBank bank = RunningBank.onH2(dataDir)) {
+        try (RunningBank bank = RunningBank.onTestDatabase(dataDir)) {
             TestClient http = bank.http();
             // given
             for (int a = 0; a < ACCOUNTS; a++) {
@@ -151,8 +152,8 @@ class BankInvariantsTest {
                 assertThat(model.json().path("result").path("transaction_count").asLong()).isEqualTo(stored.size());
             }
             BigDecimal movedSum = moved.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-            System.out.println("[reliability] B-1 " + size() + ": " + TRANSFERS
-                + " transfers by " + CLIENTS + " clients: " + completed + " completed, " + refused
+            System.out.println("[reliability] B-1 " + size() + ": on " + RunningBank.testDatabase() + ", "
+                + TRANSFERS + " transfers by " + CLIENTS + " clients: " + completed + " completed, " + refused
                 + " refused for funds, " + duplicatesSent + " duplicate requests sent, " + events
                 + " events checked, 0 double debits, " + (System.nanoTime() - began) / 1_000_000 + " ms");
             assertThat(problems).isEmpty();

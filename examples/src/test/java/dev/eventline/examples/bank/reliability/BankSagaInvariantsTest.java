@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * CI: 400 sagas, not the plan's 1,000: 200 took 23 s on the loaded 2-core machine (load average 20), so 1,000 would
  * take about two minutes there, over this suite's budget; {@link BankInvariantsTest} runs the plan's 1,000
  * client-driven transfers. Extended ({@code -Deventline.extended=true}): 80,000 (8 clients × 10,000).
+ * {@code -Deventline.b1.database=postgres} runs it on PostgreSQL instead of the example's H2 file.
  * {@code -Deventline.b1.sagas=N} runs another size (to measure).
  */
 @Tag("slow")
@@ -59,7 +60,7 @@ class BankSagaInvariantsTest {
 
     @Test
     void transfer_sagas_with_duplicate_starts_end_completed_or_compensated_and_conserve_money() throws Exception {
-        try (RunningBank bank = RunningBank.onH2(dataDir)) {
+        try (RunningBank bank = RunningBank.onTestDatabase(dataDir)) {
             TestClient http = bank.http();
             // given
             for (int a = 0; a < ACCOUNTS; a++) {
@@ -192,8 +193,8 @@ class BankSagaInvariantsTest {
                 assertThat(model.json().path("result").path("balance").decimalValue()).as("read model of %s", id)
                     .isEqualByComparingTo(balances.get(id));
             }
-            System.out.println("[reliability] B-1 sagas " + size() + ": " + SAGAS
-                + " transfer sagas by " + CLIENTS + " clients: " + completed + " completed, " + compensated
+            System.out.println("[reliability] B-1 sagas " + size() + ": on " + RunningBank.testDatabase() + ", "
+                + SAGAS + " transfer sagas by " + CLIENTS + " clients: " + completed + " completed, " + compensated
                 + " compensated, 0 failed, " + duplicates + " duplicate starts, " + events + " events checked, "
                 + withdrawals + " withdrawals and " + deposits + " deposits as the steps say, "
                 + (System.nanoTime() - began) / 1_000_000 + " ms");
