@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -195,18 +196,10 @@ abstract class SagaRunnerContract {
         // surfaces as an exception the transient-failure test does not know (as HikariCP's "Interrupted during
         // connection acquisition" SQLException does)
         var sending = new CountDownLatch(1);
-        SagaRunner first = runner(command -> {
-            if (command.payload() instanceof Deposit) {
-                sending.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted during connection acquisition", e);
-                }
-            }
-            bank.dispatch(command);
-        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
+        SagaRunner first = runnerWhoseDepositWaitsUntilInterrupted(sending, e -> {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("Interrupted during connection acquisition", e);
+        });
         String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
         awaitLatch(sending);
         // when
@@ -225,17 +218,8 @@ abstract class SagaRunnerContract {
     void a_command_failing_on_a_resource_closed_during_close_is_not_a_rejection() {
         // given: while the runner closes, the deposit fails on a closed pool, with no trace of the interruption
         var sending = new CountDownLatch(1);
-        SagaRunner first = runner(command -> {
-            if (command.payload() instanceof Deposit) {
-                sending.countDown();
-                try {
-                    new CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException("HikariDataSource (bank) has been closed.");
-                }
-            }
-            bank.dispatch(command);
-        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
+        SagaRunner first = runnerWhoseDepositWaitsUntilInterrupted(sending,
+            e -> new IllegalStateException("HikariDataSource (bank) has been closed."));
         String id = first.startSaga(TRANSFER, new Transfer("alice", "bob", 30));
         awaitLatch(sending);
         // when
@@ -245,6 +229,26 @@ abstract class SagaRunnerContract {
         awaitStatus(runner(), id, SagaStatus.COMPLETED);
         assertThat(bank.balance("alice")).isEqualTo(70);
         assertThat(bank.balance("bob")).isEqualTo(80);
+    }
+
+    /**
+     * @param sending counted down when the deposit starts waiting
+     * @param failure what the deposit throws when the runner's close interrupts its wait
+     * @return a runner with a short close grace period whose deposits wait until interrupted
+     */
+    private SagaRunner runnerWhoseDepositWaitsUntilInterrupted(
+        CountDownLatch sending, Function<InterruptedException, RuntimeException> failure) {
+        return runner(command -> {
+            if (command.payload() instanceof Deposit) {
+                sending.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    throw failure.apply(e);
+                }
+            }
+            bank.dispatch(command);
+        }, builder -> builder.closeGracePeriod(Duration.ofMillis(50)));
     }
 
     @Test

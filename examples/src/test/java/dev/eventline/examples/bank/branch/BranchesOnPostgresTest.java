@@ -2,15 +2,10 @@ package dev.eventline.examples.bank.branch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.eventline.examples.bank.BankConfig;
 import dev.eventline.examples.bank.RunningBank;
 import dev.eventline.examples.bank.http.TestClient;
 import dev.eventline.examples.bank.http.TestClient.Response;
-import dev.eventline.jdbc.testing.PostgresTestServer;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,12 +21,7 @@ class BranchesOnPostgresTest {
     @Test
     void a_branch_from_a_global_position_sees_main_up_to_that_event_only() throws Exception {
         // given two accounts created one after the other on main
-        PostgresTestServer server = PostgresTestServer.shared();
-        String schema = "bankbr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection connection = server.connect(); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE SCHEMA " + schema);
-        }
-        try (RunningBank bank = RunningBank.start(config(server, schema))) {
+        try (RunningBank bank = RunningBank.onPostgresSchema(dataDir)) {
             TestClient http = bank.http();
             Response first = http.command("CreateAccount", "acc-a", "{\"owner\":\"A\",\"initial_balance\":10}");
             long firstPosition = first.json().path("events").get(0).path("global_position").asLong();
@@ -63,18 +53,5 @@ class BranchesOnPostgresTest {
                 + "{\"account_id\":\"acc-b\"}}", "X-Branch", "early");
             assertThat(notYet.status()).as(notYet.body()).isEqualTo(404);
         }
-    }
-
-    private BankConfig config(PostgresTestServer server, String schema) {
-        BankConfig base = new BankConfig(0, BankConfig.h2Url(dataDir), null, null, dataDir, 5, "WARN");
-        String jdbcUrl = server.jdbcUrl();
-        if (server.user() != null && jdbcUrl.startsWith("jdbc:postgresql://")) {
-            String hostAndDb = jdbcUrl.substring("jdbc:postgresql://".length());
-            String databaseUrl = "postgresql://" + server.user() + ":" + server.password() + "@" + hostAndDb
-                + (hostAndDb.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-            return BankConfig.withDatabaseUrl(base, databaseUrl);
-        }
-        return BankConfig.withDatabaseUrl(base, jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema="
-            + schema);
     }
 }
