@@ -9,6 +9,7 @@ import dev.eventline.core.EventStore;
 import dev.eventline.core.ExpectedVersion;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.core.StorageException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,10 +163,23 @@ abstract class ProjectionFaultsContract {
             slice -> runner.awaitPosition(projection, target, slice));
     }
 
+    /**
+     * The checkpoint store, set up as an application does at start: retried when the call fails transiently. O-5
+     * cuts connections that their borrower then returns to the pool, and HikariCP hands such a connection out again
+     * unchecked within half a second of its last use, so a new runner's first call can meet a dead connection.
+     */
     private JdbcCheckpointStore checkpoints(DataSource dataSource) {
         JdbcCheckpointStore checkpoints = CheckpointStore.jdbc(dataSource);
-        checkpoints.createSchema();
-        return checkpoints;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                checkpoints.createSchema();
+                return checkpoints;
+            } catch (StorageException e) {
+                if (!e.isRetryable() || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private ProjectionRunner.Builder runner(DataSource dataSource) {
