@@ -115,24 +115,30 @@ public final class PostgresDialect implements Dialect {
             WITH ORDINALITY AS e(global_position, event_id, event_type, schema_version, payload, metadata, \
             checksum, n)""";
 
+    /** The head row of a new stream: stream id, version, last checksum. */
+    private static final String NEW_STREAM_HEAD = """
+        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
+                      VALUES (?, ?, ?) RETURNING stream_id)
+        """;
+
     /**
      * The rest of an append to a new stream in one round trip: the head row (stream id, version, last checksum;
      * a unique violation when another append created it first), then {@code INSERT_ROWS}.
      */
-    static final String WRITE_NEW_STREAM = """
-        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
-                      VALUES (?, ?, ?) RETURNING stream_id)
-        """ + INSERT_ROWS;
+    static final String WRITE_NEW_STREAM = NEW_STREAM_HEAD + INSERT_ROWS;
+
+    /** The head row moved from the version read: new version, last checksum, stream id, version read. */
+    private static final String NEXT_VERSION_HEAD = """
+        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
+                      WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
+        """;
 
     /**
      * The rest of an append to an existing stream in one round trip: the head row moves from the version the
      * append read (new version, last checksum, stream id, version read), then {@code INSERT_ROWS}; no rows when
      * the head moved meanwhile.
      */
-    static final String WRITE_NEXT_VERSIONS = """
-        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
-                      WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
-        """ + INSERT_ROWS;
+    static final String WRITE_NEXT_VERSIONS = NEXT_VERSION_HEAD + INSERT_ROWS;
 
     /**
      * {@code INSERT_ROWS} for one event: the same row from plain parameters instead of one-element arrays (the
@@ -146,16 +152,10 @@ public final class PostgresDialect implements Dialect {
         ?::bytea, ?::text, ?::text FROM head""";
 
     /** {@link #WRITE_NEW_STREAM} for one event. */
-    static final String WRITE_NEW_STREAM_ONE = """
-        WITH head AS (INSERT INTO ${schema}${prefix}streams (stream_id, stream_version, last_checksum)
-                      VALUES (?, ?, ?) RETURNING stream_id)
-        """ + INSERT_ROW;
+    static final String WRITE_NEW_STREAM_ONE = NEW_STREAM_HEAD + INSERT_ROW;
 
     /** {@link #WRITE_NEXT_VERSIONS} for one event. */
-    static final String WRITE_NEXT_VERSION_ONE = """
-        WITH head AS (UPDATE ${schema}${prefix}streams SET stream_version = ?, last_checksum = ?
-                      WHERE stream_id = ? AND stream_version = ? RETURNING stream_id)
-        """ + INSERT_ROW;
+    static final String WRITE_NEXT_VERSION_ONE = NEXT_VERSION_HEAD + INSERT_ROW;
 
     static final String STREAM_VERSION = """
         SELECT stream_version, last_checksum FROM ${schema}${prefix}streams WHERE stream_id = ?""";
