@@ -246,13 +246,12 @@ public final class InlineProjections implements AppendHook {
     /**
      * The projection's live tables, read in the append's transaction after its checkpoint row is locked: a shadow
      * rebuild with {@link JdbcCheckpointStore.Builder#generationTables(boolean) generation tables} switches in a
-     * transaction that writes that row too, so the generation read here is the one readers see. Read on H2 even
-     * without the option, as the runner does: a projection once switched stays on generation tables. PostgreSQL
-     * never switches by generation, so the read is skipped there.
+     * transaction that writes that row too, so the generation read here is the one readers see. Read on H2 whether
+     * or not this store has the option, as the runner does: a projection once switched stays on generation tables.
+     * PostgreSQL ignores the option and never switches by generation, so the read is skipped there.
      */
     private LiveTables liveTables(Connection connection, Projection projection) throws SQLException {
-        int generation = checkpoints.generationTables() || checkpoints.isH2()
-            ? checkpoints.liveTableGeneration(connection, projection.name()) : 0;
+        int generation = checkpoints.isH2() ? checkpoints.liveTableGeneration(connection, projection.name()) : 0;
         return new LiveTables(projection.name(), generation);
     }
 
