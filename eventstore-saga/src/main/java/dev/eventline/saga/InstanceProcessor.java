@@ -234,13 +234,7 @@ final class InstanceProcessor {
      *     parked as FAILED for an operator; never compensated
      */
     static boolean isStorageFailure(Throwable error) {
-        var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
-        for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof StorageException) {
-                return true;
-            }
-        }
-        return false;
+        return anyInCauseChain(error, t -> t instanceof StorageException);
     }
 
     /**
@@ -248,13 +242,15 @@ final class InstanceProcessor {
      *     the JDK's interruption exceptions (drivers and pools wrap them in their own, non-retryable, ones)
      */
     static boolean isInterruption(Throwable error) {
-        if (Thread.currentThread().isInterrupted()) {
-            return true;
-        }
+        return Thread.currentThread().isInterrupted() || anyInCauseChain(error, t -> t instanceof InterruptedException
+            || t instanceof InterruptedIOException || t instanceof ClosedByInterruptException);
+    }
+
+    /** @return true when {@code error} or one of its causes matches (a cause cycle is walked once) */
+    private static boolean anyInCauseChain(Throwable error, Predicate<Throwable> matches) {
         var seen = Collections.newSetFromMap(new IdentityHashMap<Throwable, Boolean>());
         for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof InterruptedIOException
-                    || t instanceof ClosedByInterruptException) {
+            if (matches.test(t)) {
                 return true;
             }
         }
