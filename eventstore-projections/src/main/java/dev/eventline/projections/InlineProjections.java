@@ -5,6 +5,7 @@ import dev.eventline.core.ConfigurationException;
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.RecordedEvent;
 import dev.eventline.jdbc.AppendHook;
+import dev.eventline.projections.internal.Names;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -269,11 +270,7 @@ public final class InlineProjections implements AppendHook {
 
             @Override
             public String table(String baseName) {
-                if (!projection.tables().contains(baseName)) {
-                    throw new IllegalArgumentException("projection '" + projection.name() + "' does not declare "
-                        + "table '" + baseName + "' (declared: " + projection.tables() + "). Add it to tables().");
-                }
-                return live.table(baseName);
+                return live.table(Names.declaredTable(projection.name(), projection.tables(), baseName));
             }
 
             @Override

@@ -2,6 +2,7 @@ package dev.eventline.projections;
 
 import dev.eventline.core.LogPosition;
 import dev.eventline.core.RecordedEvent;
+import dev.eventline.projections.internal.Names;
 import dev.eventline.projections.internal.Sql;
 import java.sql.Connection;
 import java.time.Duration;
@@ -112,10 +113,7 @@ final class Track {
 
     /** @param transaction where to read the live table generation when not known yet (null: its own connection) */
     private String tableName(String baseName, CheckpointStore.Transaction transaction) {
-        if (!projection.tables().contains(baseName)) {
-            throw new IllegalArgumentException("projection '" + projectionName + "' does not declare table '"
-                + baseName + "' (declared: " + projection.tables() + "). Add it to tables().");
-        }
+        Names.declaredTable(projectionName, projection.tables(), baseName);
         if (shadow) {
             return shadowTable(baseName, tableGeneration);
         }

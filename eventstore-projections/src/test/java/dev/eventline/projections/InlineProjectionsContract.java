@@ -135,6 +135,23 @@ abstract class InlineProjectionsContract {
     }
 
     @Test
+    void a_handler_asking_for_a_table_its_projection_does_not_declare_refuses_the_append_naming_the_fix() {
+        // given: a handler that writes to a table missing from tables()
+        Projection undeclared = Projection.builder("undeclared")
+            .tables("audit_line")
+            .on("MoneyDeposited", (event, tx) -> tx.table("ledger"))
+            .build();
+        JdbcEventStore store = store(inline(undeclared));
+        // when
+        Throwable refused = catchThrowable(() -> store.append("account-1", ExpectedVersion.noStream(), deposits(5)));
+        // then
+        assertThat(refused).isInstanceOf(InlineProjectionFailedException.class)
+            .rootCause().isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("'undeclared' does not declare table 'ledger'", "[audit_line]", "Add it to tables()");
+        assertThat(store.streamVersion("account-1")).isZero();
+    }
+
+    @Test
     void a_commit_that_fails_after_the_handlers_ran_keeps_neither_the_events_nor_the_rows() throws SQLException {
         // given: the connection dies at the commit, as in a crash after the handlers
         InlineProjections inline = inline(JdbcBalances.projection());

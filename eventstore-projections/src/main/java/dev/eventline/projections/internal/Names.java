@@ -1,5 +1,6 @@
 package dev.eventline.projections.internal;
 
+import java.util.Collection;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -34,6 +35,20 @@ public final class Names {
         if (!TABLE_BASE.matcher(table).matches()) {
             throw new IllegalArgumentException("table base name must match [a-z_][a-z0-9_]{0,49} (table: '"
                 + abbreviate(table) + "'); the rest of the 63 characters is kept for shadow-copy suffixes.");
+        }
+        return table;
+    }
+
+    /**
+     * @param projection the projection's name, for the message
+     * @param declared the tables the projection declares
+     * @param table a table a handler asks for
+     * @return the table, when the projection declares it
+     */
+    public static String declaredTable(String projection, Collection<String> declared, String table) {
+        if (!declared.contains(table)) {
+            throw new IllegalArgumentException("projection '" + projection + "' does not declare table '" + table
+                + "' (declared: " + declared + "). Add it to tables().");
         }
         return table;
     }
