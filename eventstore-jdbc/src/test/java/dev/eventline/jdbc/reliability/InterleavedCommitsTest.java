@@ -12,6 +12,9 @@ import dev.eventline.jdbc.Dialect;
 import dev.eventline.jdbc.JdbcEventStore;
 import dev.eventline.jdbc.testing.CommitHookDataSource;
 import dev.eventline.jdbc.testing.PostgresTestServer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +29,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * O-3 (a) and (c) of RELIABILITY.md on PostgreSQL, for batches of 1 and of 50, several runs each: (a) an append
- * that took the lower positions is held open while a later one commits: a reader sees neither until the first
- * commits, then both, in position order, skipping nothing; (c) a rolled-back append leaves a permanent hole that
- * the reader passes in its next poll. (b), xid order differing from position order, cannot be forced from outside
- * the store's single allocating statement and is covered only by the O-1 load.
+ * O-3 of RELIABILITY.md on PostgreSQL, for batches of 1 and of 50, several runs each: (a) an append that took the
+ * lower positions is held open while a later one commits: a reader sees neither until the first commits, then
+ * both, in position order, skipping nothing; (b) an append with the lower transaction id but the higher positions
+ * (its id taken, then a whole other append, then its positions: the gap inside the store's allocating statement,
+ * widened by taking the id early): held back while open, then delivered first, each event once, while a cursor of
+ * the position alone would read it twice; (c) a rolled-back append leaves a permanent hole that the reader passes
+ * in its next poll.
  * <p>
  * CI: 5 runs per batch size; extended: 100.
  */
@@ -108,6 +113,81 @@ class InterleavedCommitsTest {
             assertThat(afterRelease).as("run %s", run).extracting(RecordedEvent::eventId)
                 .containsExactlyElementsOf(expected);
             hooked.beforeCommit(connection -> { });
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 50})
+    void an_append_with_the_lower_transaction_id_but_higher_positions_is_delivered_first_and_once(int size)
+        throws Exception {
+        for (int r = 0; r < RUNS; r++) {
+            int run = r;
+            // given: the slow writer takes its transaction id, then waits before its positions are allocated
+            String slowThread = "o3b-slow-" + size + "-" + run;
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            hooked.beforePrepare(connection -> {
+                if (Thread.currentThread().getName().equals(slowThread) && held.getCount() > 0) {
+                    try (var statement = connection.createStatement()) {
+                        statement.execute("SELECT pg_current_xact_id()");
+                    }
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted", e);
+                    }
+                }
+            });
+            AppendResult before = store.append("before-" + run, ExpectedVersion.noStream(), batch(1, "before"));
+            CompletableFuture<AppendResult> slow = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    slow.complete(store.append("slow-" + run, ExpectedVersion.noStream(), batch(size, "slow")));
+                } catch (RuntimeException e) {
+                    slow.completeExceptionally(e);
+                }
+            }, slowThread);
+            writer.start();
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            // when: another append commits whole in the gap, then the slow one gets its positions and commits
+            AppendResult later = store.append("later-" + run, ExpectedVersion.noStream(), batch(size, "later"));
+            List<RecordedEvent> whileHeld = store.readAll(before.lastPosition(), 1000);
+            release.countDown();
+            AppendResult slowResult = slow.get(30, TimeUnit.SECONDS);
+            List<RecordedEvent> afterRelease = store.readAll(before.lastPosition(), 1000);
+            // then: the interleaving of (b) happened: lower transaction id, higher positions
+            assertThat(slowResult.events().get(0).position().commit()).as("run %s: transaction ids", run)
+                .isLessThan(later.events().get(0).position().commit());
+            assertThat(slowResult.events().get(0).position().position()).as("run %s: positions", run)
+                .isGreaterThan(later.lastPosition().position());
+            // and the reader waited for the open transaction, then delivered it first, every event once
+            assertThat(whileHeld).as("run %s: nothing past the open transaction", run).isEmpty();
+            List<UUID> expected = new ArrayList<>(ids(slowResult));
+            expected.addAll(ids(later));
+            assertThat(afterRelease).as("run %s", run).extracting(RecordedEvent::eventId)
+                .containsExactlyElementsOf(expected);
+            assertThat(store.readAll(afterRelease.get(afterRelease.size() - 1).position(), 1000))
+                .as("run %s: after the last delivered event", run).isEmpty();
+            // control: a cursor of the position alone, after the same last delivered event, reads the slow batch again
+            assertThat(eventIdsAfterPosition(later.lastPosition().position())).as("run %s: position-only cursor", run)
+                .containsExactlyElementsOf(ids(slowResult));
+            hooked.beforePrepare(connection -> { });
+        }
+    }
+
+    private List<UUID> eventIdsAfterPosition(long position) throws SQLException {
+        try (Connection connection = pool.getConnection(); PreparedStatement select = connection.prepareStatement(
+            "SELECT event_id FROM el_events WHERE global_position > ? ORDER BY global_position")) {
+            select.setLong(1, position);
+            List<UUID> ids = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return ids;
         }
     }
 

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
 /**
  * A {@link DataSource} over a real one that runs a test's hook just before each {@code commit()}: to sleep inside
  * the transaction (forcing out-of-order commits), to hold a transaction open, to roll it back instead, or to kill
- * the connection's backend. Nothing about the database is faked: every statement still runs on the real server.
+ * the connection's backend; and hooks before each {@code prepareStatement(...)} and {@code close()}. Nothing about the database is faked: every statement still runs on the real server.
  * <p>
  * Thread-safety: safe for concurrent use; the hook is called on the committing thread.
  */
@@ -33,6 +33,7 @@ public final class CommitHookDataSource implements DataSource {
     private final DataSource delegate;
     private volatile BeforeCommit hook = connection -> { };
     private volatile BeforeCommit beforeClose = connection -> { };
+    private volatile BeforeCommit beforePrepare = connection -> { };
 
     /** @param delegate the real data source */
     public CommitHookDataSource(DataSource delegate) {
@@ -47,6 +48,14 @@ public final class CommitHookDataSource implements DataSource {
     /** @param hook what to run before each {@code close()} from now on (e.g. to inspect the connection's state) */
     public void beforeClose(BeforeCommit hook) {
         this.beforeClose = hook;
+    }
+
+    /**
+     * @param hook what to run before each {@code prepareStatement(...)} from now on, on the real connection (e.g.
+     *     to take a transaction id early, or to pause a writer inside its transaction)
+     */
+    public void beforePrepare(BeforeCommit hook) {
+        this.beforePrepare = hook;
     }
 
     @Override
@@ -77,6 +86,9 @@ public final class CommitHookDataSource implements DataSource {
                 }
                 throw e;
             }
+        }
+        if (method.getName().equals("prepareStatement")) {
+            beforePrepare.run(real);
         }
         if (method.getName().equals("close") && method.getParameterCount() == 0 && !real.isClosed()) {
             beforeClose.run(real);
