@@ -47,6 +47,20 @@ final class RowCopyTamperableStore implements TamperableStore {
     }
 
     @Override
+    public synchronized void changeStreamId(String streamId, long version, String newStreamId) {
+        RecordedEvent e = row(streamId, version);
+        rows.get(streamId).remove(e);
+        rows.computeIfAbsent(newStreamId, k -> new ArrayList<>()).add(new RecordedEvent(e.eventId(), newStreamId,
+            e.version(), e.position(), e.recordedAt(), e.type(), e.schemaVersion(), e.payload(), e.metadata(),
+            e.checksum()));
+    }
+
+    @Override
+    public synchronized void changeVersion(String streamId, long version, long newVersion) {
+        replace(streamId, version, e -> copy(e, newVersion, e.type(), e.payload(), e.metadata()));
+    }
+
+    @Override
     public synchronized void deleteEvent(String streamId, long version) {
         rows.get(streamId).remove(row(streamId, version));
     }

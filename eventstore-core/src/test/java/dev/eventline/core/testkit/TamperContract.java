@@ -156,6 +156,31 @@ public abstract class TamperContract {
         }
 
         @Test
+        void a_changed_version_is_reported_at_that_version() {
+            // when (T-2): version 3's row now says 7, a version the stream never had
+            tamperable.changeVersion(VICTIM, 3, 7);
+            // then
+            assertBrokenAt(3, Reason.EVENT_MISSING);
+        }
+
+        @Test
+        void an_event_moved_into_another_stream_breaks_both_streams_at_its_version() {
+            // when (T-2): the victim's version 4 now belongs to the bystander, as its next version
+            tamperable.changeStreamId(VICTIM, 4, BYSTANDER);
+            // then: missing where it was taken from; not the bystander's own where it was put
+            IntegrityReport victim = store.verify(VICTIM);
+            assertThat(victim.valid()).isFalse();
+            assertThat(victim.violation().version()).isEqualTo(4);
+            assertThat(victim.violation().reason()).isEqualTo(Reason.EVENT_MISSING);
+            IntegrityReport bystander = store.verify(BYSTANDER);
+            assertThat(bystander.valid()).as("verify(bystander)").isFalse();
+            assertThat(bystander.violation().version()).isEqualTo(4);
+            assertThat(bystander.violation().reason()).isEqualTo(Reason.CONTENT_CHANGED);
+            assertThat(bystander.violation().message()).contains(BYSTANDER, writtenAt(4).eventId().toString());
+            assertThat(store.verifyAll().valid()).isFalse();
+        }
+
+        @Test
         void metadata_added_to_an_event_without_metadata_is_found() {
             // when
             tamperable.changeMetadata(VICTIM, 1, EventMetadata.empty().withTenant("other-tenant"));

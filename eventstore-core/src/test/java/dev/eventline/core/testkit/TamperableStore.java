@@ -46,6 +46,24 @@ public interface TamperableStore extends AutoCloseable {
     void changeMetadata(String streamId, long version, EventMetadata newMetadata);
 
     /**
+     * Moves one event's row to another stream, keeping its version, content and checksum.
+     *
+     * @param streamId the event's stream
+     * @param version the event's version (free in {@code newStreamId})
+     * @param newStreamId the stream the row is moved to
+     */
+    void changeStreamId(String streamId, long version, String newStreamId);
+
+    /**
+     * Gives one event's row another version, keeping its content and checksum.
+     *
+     * @param streamId the event's stream
+     * @param version the event's version
+     * @param newVersion a version not used in the stream
+     */
+    void changeVersion(String streamId, long version, long newVersion);
+
+    /**
      * Deletes one event's row.
      *
      * @param streamId the event's stream

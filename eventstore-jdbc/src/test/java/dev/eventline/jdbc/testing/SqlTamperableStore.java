@@ -57,6 +57,18 @@ public final class SqlTamperableStore implements TamperableStore {
     }
 
     @Override
+    public void changeStreamId(String streamId, long version, String newStreamId) {
+        update("UPDATE " + events + " SET stream_id = ? WHERE stream_id = ? AND stream_version = ?", newStreamId,
+            streamId, version);
+    }
+
+    @Override
+    public void changeVersion(String streamId, long version, long newVersion) {
+        update("UPDATE " + events + " SET stream_version = ? WHERE stream_id = ? AND stream_version = ?", newVersion,
+            streamId, version);
+    }
+
+    @Override
     public void deleteEvent(String streamId, long version) {
         update("DELETE FROM " + events + " WHERE stream_id = ? AND stream_version = ?", streamId, version);
     }
