@@ -286,6 +286,20 @@ class BankBadInputTest {
         }
 
         @Test
+        void a_transfer_to_the_same_account_is_refused_and_nothing_moves() {
+            // given
+            long before = accountEvents();
+            // when
+            Response answer = http.post("/api/v1/sagas", "{\"saga_type\":\"TransferSaga\",\"data\":"
+                + "{\"from_account\":\"" + ACCOUNT + "\",\"to_account\":\"" + ACCOUNT + "\",\"amount\":1}}");
+            // then
+            assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+            assertCleanError(answer.status(), answer.body(), "transfer to the same account");
+            assertThat(answer.body()).contains("to_account must differ from from_account");
+            assertThat(accountEvents()).isEqualTo(before);
+        }
+
+        @Test
         void money_for_an_unknown_account_is_404_and_an_overdraft_is_422() {
             Response unknown = http.command("DepositMoney", "acc-nobody", "{\"amount\":1}");
             assertThat(unknown.status()).isEqualTo(404);
