@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,47 +73,17 @@ class InterleavedCommitsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 50})
     void a_held_open_append_holds_readers_back_and_is_delivered_before_later_ones(int size) throws Exception {
-        for (int r = 0; r < RUNS; r++) {
-            int run = r;
-            // given
-            String slowThread = "o3-slow-" + size + "-" + run;
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            hooked.beforeCommit(connection -> {
-                if (Thread.currentThread().getName().equals(slowThread)) {
-                    held.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new SQLException("interrupted", e);
-                    }
-                }
-            });
-            AppendResult before = store.append("before-" + run, ExpectedVersion.noStream(), batch(1, "before"));
-            CompletableFuture<AppendResult> slow = new CompletableFuture<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    slow.complete(store.append("slow-" + run, ExpectedVersion.noStream(), batch(size, "slow")));
-                } catch (RuntimeException e) {
-                    slow.completeExceptionally(e);
-                }
-            }, slowThread);
-            writer.start();
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-            // when
-            AppendResult later = store.append("later-" + run, ExpectedVersion.noStream(), batch(size, "later"));
-            List<RecordedEvent> whileHeld = store.readAll(before.lastPosition(), 1000);
-            release.countDown();
-            AppendResult slowResult = slow.get(30, TimeUnit.SECONDS);
-            List<RecordedEvent> afterRelease = store.readAll(before.lastPosition(), 1000);
+        for (int run = 0; run < RUNS; run++) {
+            // given: the slow append waits just before its commit
+            // when: another append commits meanwhile
+            Interleaving seen = interleave("o3-slow-" + size + "-" + run, size, hooked::beforeCommit,
+                connection -> { });
             // then
-            assertThat(whileHeld).as("run %s: nothing past the open transaction", run).isEmpty();
-            List<UUID> expected = new ArrayList<>(ids(slowResult));
-            expected.addAll(ids(later));
-            assertThat(afterRelease).as("run %s", run).extracting(RecordedEvent::eventId)
+            assertThat(seen.whileHeld()).as("run %s: nothing past the open transaction", run).isEmpty();
+            List<UUID> expected = new ArrayList<>(ids(seen.slow()));
+            expected.addAll(ids(seen.later()));
+            assertThat(seen.afterRelease()).as("run %s", run).extracting(RecordedEvent::eventId)
                 .containsExactlyElementsOf(expected);
-            hooked.beforeCommit(connection -> { });
         }
     }
 
@@ -120,50 +91,24 @@ class InterleavedCommitsTest {
     @ValueSource(ints = {1, 50})
     void an_append_with_the_lower_transaction_id_but_higher_positions_is_delivered_first_and_once(int size)
         throws Exception {
-        for (int r = 0; r < RUNS; r++) {
-            int run = r;
+        for (int run = 0; run < RUNS; run++) {
             // given: the slow writer takes its transaction id, then waits before its positions are allocated
-            String slowThread = "o3b-slow-" + size + "-" + run;
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            hooked.beforePrepare(connection -> {
-                if (Thread.currentThread().getName().equals(slowThread) && held.getCount() > 0) {
-                    try (var statement = connection.createStatement()) {
-                        statement.execute("SELECT pg_current_xact_id()");
-                    }
-                    held.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new SQLException("interrupted", e);
-                    }
+            // when: another append commits whole in the gap, then the slow one gets its positions and commits
+            Interleaving seen = interleave("o3b-slow-" + size + "-" + run, size, hooked::beforePrepare, connection -> {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SELECT pg_current_xact_id()");
                 }
             });
-            AppendResult before = store.append("before-" + run, ExpectedVersion.noStream(), batch(1, "before"));
-            CompletableFuture<AppendResult> slow = new CompletableFuture<>();
-            Thread writer = new Thread(() -> {
-                try {
-                    slow.complete(store.append("slow-" + run, ExpectedVersion.noStream(), batch(size, "slow")));
-                } catch (RuntimeException e) {
-                    slow.completeExceptionally(e);
-                }
-            }, slowThread);
-            writer.start();
-            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
-            // when: another append commits whole in the gap, then the slow one gets its positions and commits
-            AppendResult later = store.append("later-" + run, ExpectedVersion.noStream(), batch(size, "later"));
-            List<RecordedEvent> whileHeld = store.readAll(before.lastPosition(), 1000);
-            release.countDown();
-            AppendResult slowResult = slow.get(30, TimeUnit.SECONDS);
-            List<RecordedEvent> afterRelease = store.readAll(before.lastPosition(), 1000);
+            AppendResult slowResult = seen.slow();
+            AppendResult later = seen.later();
+            List<RecordedEvent> afterRelease = seen.afterRelease();
             // then: the interleaving of (b) happened: lower transaction id, higher positions
             assertThat(slowResult.events().get(0).position().commit()).as("run %s: transaction ids", run)
                 .isLessThan(later.events().get(0).position().commit());
             assertThat(slowResult.events().get(0).position().position()).as("run %s: positions", run)
                 .isGreaterThan(later.lastPosition().position());
             // and the reader waited for the open transaction, then delivered it first, every event once
-            assertThat(whileHeld).as("run %s: nothing past the open transaction", run).isEmpty();
+            assertThat(seen.whileHeld()).as("run %s: nothing past the open transaction", run).isEmpty();
             List<UUID> expected = new ArrayList<>(ids(slowResult));
             expected.addAll(ids(later));
             assertThat(afterRelease).as("run %s", run).extracting(RecordedEvent::eventId)
@@ -173,7 +118,55 @@ class InterleavedCommitsTest {
             // control: a cursor of the position alone, after the same last delivered event, reads the slow batch again
             assertThat(eventIdsAfterPosition(later.lastPosition().position())).as("run %s: position-only cursor", run)
                 .containsExactlyElementsOf(ids(slowResult));
-            hooked.beforePrepare(connection -> { });
+        }
+    }
+
+    /** What a reader saw around a slow append held open inside its transaction while a later one committed. */
+    private record Interleaving(AppendResult slow, AppendResult later, List<RecordedEvent> whileHeld,
+                                List<RecordedEvent> afterRelease) {
+    }
+
+    /**
+     * Appends a "slow" batch on its own thread, which a hook (installed with {@code install}) pauses the first time
+     * it runs there, after {@code beforePause}; appends a "later" batch meanwhile and reads the log while the slow
+     * one is held and after it is released. The hook is removed again at the end.
+     */
+    private Interleaving interleave(String slowThread, int size,
+                                    Consumer<CommitHookDataSource.BeforeCommit> install,
+                                    CommitHookDataSource.BeforeCommit beforePause) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        install.accept(connection -> {
+            if (Thread.currentThread().getName().equals(slowThread) && held.getCount() > 0) {
+                beforePause.run(connection);
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted", e);
+                }
+            }
+        });
+        try {
+            AppendResult before = store.append("before-" + slowThread, ExpectedVersion.noStream(), batch(1, "before"));
+            CompletableFuture<AppendResult> slow = new CompletableFuture<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    slow.complete(store.append("slow-" + slowThread, ExpectedVersion.noStream(), batch(size, "slow")));
+                } catch (RuntimeException e) {
+                    slow.completeExceptionally(e);
+                }
+            }, slowThread);
+            writer.start();
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            AppendResult later = store.append("later-" + slowThread, ExpectedVersion.noStream(), batch(size, "later"));
+            List<RecordedEvent> whileHeld = store.readAll(before.lastPosition(), 1000);
+            release.countDown();
+            AppendResult slowResult = slow.get(30, TimeUnit.SECONDS);
+            return new Interleaving(slowResult, later, whileHeld, store.readAll(before.lastPosition(), 1000));
+        } finally {
+            install.accept(connection -> { });
         }
     }
 
