@@ -14,7 +14,8 @@ import javax.sql.DataSource;
 /**
  * A {@link DataSource} over a real one that runs a test's hook just before each {@code commit()}: to sleep inside
  * the transaction (forcing out-of-order commits), to hold a transaction open, to roll it back instead, or to kill
- * the connection's backend; and hooks before each {@code prepareStatement(...)} and {@code close()}. Nothing about the database is faked: every statement still runs on the real server.
+ * the connection's backend; and hooks before each {@code prepareStatement(...)} and {@code close()}. Nothing about
+ * the database is faked: every statement still runs on the real server.
  * <p>
  * Thread-safety: safe for concurrent use; the hook is called on the committing thread.
  */

@@ -76,10 +76,9 @@ public final class SqlTamperableStore implements TamperableStore {
     @Override
     public void swapVersions(String streamId, long a, long b) {
         // In three steps: UNIQUE(stream_id, stream_version) is checked row by row on PostgreSQL.
-        String sql = "UPDATE " + events + " SET stream_version = ? WHERE stream_id = ? AND stream_version = ?";
-        update(sql, -a, streamId, a);
-        update(sql, a, streamId, b);
-        update(sql, b, streamId, -a);
+        changeVersion(streamId, a, -a);
+        changeVersion(streamId, b, a);
+        changeVersion(streamId, -a, b);
     }
 
     /** Closes the store and, when it is closeable (a pool), the data source. */
